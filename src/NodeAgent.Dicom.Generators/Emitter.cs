@@ -48,7 +48,7 @@ internal static class Emitter
             var range = row.GroupLow != row.GroupHigh ? $", repeating group {row.GroupLow:X4}-{row.GroupHigh:X4}" : "";
             var retired = row.Retired ? " (retired)" : "";
             sb.Append("    /// <summary>(").Append(row.GroupLow.ToString("X4", CultureInfo.InvariantCulture)).Append(',').Append(row.ElementLow.ToString("X4", CultureInfo.InvariantCulture))
-              .Append(") ").Append(row.Keyword).Append(", VR ").Append(row.Vrs.Length == 0 ? "none" : row.Vrs.Replace("|", " or "))
+              .Append(") ").Append(row.Keyword).Append(", VR ").Append(row.Vrs.Length == 0 ? "none" : row.Vrs.Replace("/", " or "))
               .Append(", VM ").Append(EscapeDoc(row.Vm)).Append(range).Append(retired).AppendLine(".</summary>");
             sb.Append("    public static DicomTag ").Append(name).Append(" => new(0x").Append(value.ToString("X8", CultureInfo.InvariantCulture)).AppendLine("u);");
         }

@@ -205,10 +205,10 @@ internal static class VrMapper
 {
     public static string Map(string vr) => vr switch
     {
-        "xs" => "US|SS",
-        "ox" => "OB|OW",
-        "px" => "OB|OW",
-        "lt" => "US|OW",
+        "xs" => "US/SS",
+        "ox" => "OB/OW",
+        "px" => "OB/OW",
+        "lt" => "US/OW",
         "up" => "UL",
         "na" => "",
         "" => "UN",

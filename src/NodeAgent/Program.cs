@@ -1,0 +1,3 @@
+using NodeAgent.Cli;
+
+return await NodeAgentCommandLine.RunAsync(args, Console.Out, Console.Error);

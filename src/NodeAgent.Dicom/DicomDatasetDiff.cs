@@ -6,7 +6,11 @@ namespace NodeAgent.Dicom;
 /// Compares two datasets by content, independently of how they were encoded: values are compared
 /// as little-endian bytes, text without its trailing padding, an odd-length binary value equal to
 /// itself padded with one NUL, and group lengths (gggg,0000) by presence only, since they are an
-/// artefact of the encoding. Differences name tag paths, never values.
+/// artefact of the encoding. A private element read as UN equals the same bytes with a known VR:
+/// implicit VR cannot carry the VR of private elements no dictionary knows. Likewise OB and OW of
+/// an attribute the dictionary defines as "OB or OW" (Pixel Data read from implicit VR is OW, PS3.5
+/// A.1) are equal when their little-endian bytes are. Differences name tag
+/// paths, never values.
 /// </summary>
 public static class DicomDatasetDiff
 {
@@ -70,11 +74,12 @@ public static class DicomDatasetDiff
 
                 return;
             case (DicomElement x, DicomElement y):
-                if (x.VR != y.VR)
+                var privateVRLost = x.Tag.IsPrivate && (x.VR == DicomVR.UN || y.VR == DicomVR.UN);
+                if (x.VR != y.VR && !privateVRLost && !EitherOfAmbiguous(x.Tag, x.VR, y.VR))
                 {
                     differences.Add($"{where}: VR {x.VR.Code()} vs {y.VR.Code()}");
                 }
-                else if (!x.Tag.IsGroupLength && !SameBytes(x.GetLittleEndianBytes().Span, y.GetLittleEndianBytes().Span, x.VR))
+                else if (!x.Tag.IsGroupLength && !SameBytes(x.GetLittleEndianBytes().Span, y.GetLittleEndianBytes().Span, x.VR == DicomVR.UN ? y.VR : x.VR))
                 {
                     differences.Add($"{where}: value differs ({x.Length} vs {y.Length} bytes)");
                 }
@@ -85,6 +90,10 @@ public static class DicomDatasetDiff
                 return;
         }
     }
+
+    private static bool EitherOfAmbiguous(DicomTag tag, DicomVR a, DicomVR b) =>
+        Dictionary.DicomDictionary.Find(tag) is { IsAmbiguous: true } entry
+        && entry.ValueRepresentations.Contains(a) && entry.ValueRepresentations.Contains(b);
 
     private static bool SameBytes(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, DicomVR vr)
     {
@@ -99,7 +108,8 @@ public static class DicomDatasetDiff
         }
 
         // One side odd-length, the other padded to even with a NUL by a writer.
-        var (shorter, longer) = a.Length < b.Length ? (a, b) : (b, a);
+        var shorter = a.Length < b.Length ? a : b;
+        var longer = a.Length < b.Length ? b : a;
         return longer.Length == shorter.Length + 1 && (shorter.Length & 1) == 1 && longer[^1] == 0 && longer[..^1].SequenceEqual(shorter);
     }
 }

@@ -100,16 +100,20 @@ public sealed class DicomFile : IDisposable
         try
         {
             var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, async ? FileOptions.Asynchronous : FileOptions.None);
-            await using (stream.ConfigureAwait(false))
+            try
             {
                 await DicomWriter.WriteFileAsync(stream, this, options ?? DicomWriteOptions.Default, async, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                // The synchronous path must not touch DisposeAsync: it may complete on another thread.
                 if (async)
                 {
-                    await stream.FlushAsync(ct).ConfigureAwait(false);
+                    await stream.DisposeAsync().ConfigureAwait(false);
                 }
                 else
                 {
-                    stream.Flush();
+                    stream.Dispose();
                 }
             }
 

@@ -87,11 +87,23 @@ public static class DicomWriter
         await output.FlushAsync(async, ct).ConfigureAwait(false);
         var underlying = output.Stream;
         var deflater = new DeflateStream(underlying, options.DeflateLevel, leaveOpen: true);
-        await using (deflater.ConfigureAwait(false))
+        try
         {
             output.Redirect(deflater);
             await new DatasetWriter(output, WireEncoding.ExplicitLittle, options).WriteDatasetAsync(dataset, async, ct).ConfigureAwait(false);
             await output.FlushAsync(async, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Disposing writes the final deflate block; the synchronous path must stay synchronous.
+            if (async)
+            {
+                await deflater.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                deflater.Dispose();
+            }
         }
 
         output.Redirect(underlying);

@@ -1,3 +1,4 @@
+using NodeAgent.Dicom.IO;
 using NodeAgent.Testing;
 
 namespace NodeAgent.IntegrationTests.Codec;
@@ -12,6 +13,21 @@ public static class CodecCorpora
     public static SyntheticCorpus Mixed => SyntheticCorpus.Get(
         "--patients", "40", "--studies", "1-2", "--series", "1-2", "--instances", "2-3",
         "--size", "tiny", "--seed", "11", "--jpeg-rate", "1", "--seg-rate", "0.5");
+
+    /// <summary>
+    /// Sample files that are not valid DICOM. pydicom reads them anyway (it takes what is there);
+    /// NodeAgent refuses them with a typed error, as DCMTK's dcmdump also does for the first four.
+    /// </summary>
+    public static IReadOnlyDictionary<string, DicomParseError> Malformed { get; } = new Dictionary<string, DicomParseError>(StringComparer.Ordinal)
+    {
+        ["MR_truncated.dcm"] = DicomParseError.LengthOutOfRange,       // Pixel Data declares 8192 bytes, 8130 are left
+        ["rtplan_truncated.dcm"] = DicomParseError.LengthOutOfRange,   // a sequence declares 976 bytes, 711 are left
+        ["DICOMDIR-nooffset"] = DicomParseError.LengthOutOfRange,     // the last directory record declares 248 bytes, 224 are left
+        ["no_meta.dcm"] = DicomParseError.NotDicom,                  // a stray byte before the first element
+        ["README"] = DicomParseError.NotDicom,                        // a text file in pydicom's test folder
+    };
+
+    public static bool IsKnownMalformed(string path) => Malformed.ContainsKey(Path.GetFileName(path));
 
     /// <summary>The real sample files Debian ships with pydicom, DCMTK and GDCM (shared/tools/debian-sample-files.tsv).</summary>
     public static IReadOnlyList<string> DebianSampleFiles()

@@ -14,19 +14,6 @@ namespace NodeAgent.IntegrationTests.Codec;
 [Category("Peers")]
 public sealed class PydicomConformanceTests
 {
-    /// <summary>
-    /// Sample files that are not valid DICOM. pydicom reads them anyway (it takes what is there);
-    /// NodeAgent refuses them with a typed error, as DCMTK's dcmdump also does for the first four.
-    /// </summary>
-    private static readonly Dictionary<string, DicomParseError> Malformed = new(StringComparer.Ordinal)
-    {
-        ["MR_truncated.dcm"] = DicomParseError.LengthOutOfRange,       // Pixel Data declares 8192 bytes, 8130 are left
-        ["rtplan_truncated.dcm"] = DicomParseError.LengthOutOfRange,   // a sequence declares 976 bytes, 711 are left
-        ["DICOMDIR-nooffset"] = DicomParseError.LengthOutOfRange,     // the last directory record declares 248 bytes, 224 are left
-        ["no_meta.dcm"] = DicomParseError.NotDicom,                  // a stray byte before the first element
-        ["README"] = DicomParseError.NotDicom,                        // a text file in pydicom's test folder
-    };
-
     private PydicomReference _reference = null!;
     private IReadOnlyList<string> _corpusFiles = null!;
 
@@ -43,7 +30,7 @@ public sealed class PydicomConformanceTests
     [TestCaseSource(nameof(DebianSamples))]
     public void Debian_sample_file_matches_pydicom(string path)
     {
-        if (Malformed.TryGetValue(Path.GetFileName(path), out var expected))
+        if (CodecCorpora.Malformed.TryGetValue(Path.GetFileName(path), out var expected))
         {
             var error = Assert.Throws<DicomParseException>(() => DicomFile.Open(path).Dispose());
             Assert.That(error!.Error, Is.EqualTo(expected));

@@ -61,9 +61,15 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
             {
                 // At the top level, fewer than 8 bytes cannot be an element: trailing padding some
                 // writers leave, ignored as pydicom and dcmtk do. Inside an item it is truncation.
-                if (end < 0 && scope != Scope.Item)
+                if (end < 0 && scope == Scope.TopLevel)
                 {
                     buffer.Advance(buffer.Available);
+                    return;
+                }
+
+                if (scope == Scope.Meta)
+                {
+                    // The meta group ended; what follows (perhaps a short deflate stream) is the dataset's.
                     return;
                 }
 

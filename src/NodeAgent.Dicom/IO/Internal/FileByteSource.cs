@@ -19,6 +19,12 @@ internal sealed class FileByteSource(SharedFileHandle file) : ByteSource
     public override ValueTask<int> ReadAsync(long position, Memory<byte> destination, CancellationToken cancellationToken) =>
         RandomAccess.ReadAsync(file.Handle, destination, position, cancellationToken);
 
+    public override void Dispose()
+    {
+        file.Dispose();
+        base.Dispose();
+    }
+
     public override DicomBuffer Reference(long position, long length)
     {
         IsReferenced = true;

@@ -160,9 +160,10 @@ internal static class Part10Reader
         var bigGroup = BinaryPrimitives.ReadUInt16BigEndian(span);
         var bigEndian = looksExplicit && bigGroup < littleGroup;
         var group = bigEndian ? bigGroup : littleGroup;
-        if (!isPart10 && group > 0x0010)
+        // A stored dataset starts with a low group (0008 usually); zeros, text or command sets do not.
+        if (!isPart10 && group is 0 or > 0x0010)
         {
-            throw new DicomParseException(DicomParseError.NotDicom, buffer.Position, "no preamble, no file meta information, and the first bytes are not a data element of groups 0000-0010.");
+            throw new DicomParseException(DicomParseError.NotDicom, buffer.Position, "no preamble, no file meta information, and the first bytes are not a data element of groups 0001-0010.");
         }
 
         return new WireEncoding(looksExplicit, bigEndian);

@@ -114,7 +114,7 @@ public sealed class DicomElement : DicomItem
         return VR.IsString() ? GetStrings(characterSet).Length : 1;
     }
 
-    /// <summary>Numeric values of a binary numeric VR (US, SS, UL, SL, FL, FD, SV, UV) or of IS/DS text.</summary>
+    /// <summary>Numeric values of a binary numeric VR (US, SS, UL, SL, FL, FD, SV, UV), of OB/OW/OL/OF/OD/OV, or of IS/DS text.</summary>
     public T[] GetNumbers<T>()
         where T : INumber<T>
     {
@@ -130,7 +130,8 @@ public sealed class DicomElement : DicomItem
             return result;
         }
 
-        var size = VR.ValueSize();
+        // Binary numbers, and the byte and word streams (OB, OW, OL, OF, OD, OV) read as arrays of their unit.
+        var size = VR.IsBulk() && VR != DicomVR.UN ? VR.ByteSwapUnit() : VR.ValueSize();
         if (size == 0 || VR == DicomVR.AT)
         {
             throw new DicomException($"{Tag} has VR {VR.Code()}, which does not hold numbers.");
@@ -190,7 +191,8 @@ public sealed class DicomElement : DicomItem
         var big = IsBigEndian;
         return VR switch
         {
-            DicomVR.US => T.CreateTruncating(big ? BinaryPrimitives.ReadUInt16BigEndian(b) : BinaryPrimitives.ReadUInt16LittleEndian(b)),
+            DicomVR.OB => T.CreateTruncating(b[0]),
+            DicomVR.US or DicomVR.OW => T.CreateTruncating(big ? BinaryPrimitives.ReadUInt16BigEndian(b) : BinaryPrimitives.ReadUInt16LittleEndian(b)),
             DicomVR.SS => T.CreateTruncating(big ? BinaryPrimitives.ReadInt16BigEndian(b) : BinaryPrimitives.ReadInt16LittleEndian(b)),
             DicomVR.UL or DicomVR.OL => T.CreateTruncating(big ? BinaryPrimitives.ReadUInt32BigEndian(b) : BinaryPrimitives.ReadUInt32LittleEndian(b)),
             DicomVR.SL => T.CreateTruncating(big ? BinaryPrimitives.ReadInt32BigEndian(b) : BinaryPrimitives.ReadInt32LittleEndian(b)),

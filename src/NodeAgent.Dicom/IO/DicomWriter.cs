@@ -47,18 +47,9 @@ public static class DicomWriter
         var old = file.FileMetaInformation;
         var meta = new DicomDataset();
         meta.AddOrUpdate(new DicomElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, MetaVersion));
-        var sopClass = file.Dataset.GetString(DicomTags.SOPClassUID) ?? old.GetString(DicomTags.MediaStorageSOPClassUID);
-        var sopInstance = file.Dataset.GetString(DicomTags.SOPInstanceUID) ?? old.GetString(DicomTags.MediaStorageSOPInstanceUID);
-        if (sopClass is not null)
-        {
-            meta.AddOrUpdate(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, sopClass);
-        }
-
-        if (sopInstance is not null)
-        {
-            meta.AddOrUpdate(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstance);
-        }
-
+        // The UIDs are copied as bytes: the meta group says what the dataset says, even if that is not a valid UID.
+        CopyAs(meta, DicomTags.MediaStorageSOPClassUID, file.Dataset.GetElement(DicomTags.SOPClassUID) ?? old.GetElement(DicomTags.MediaStorageSOPClassUID));
+        CopyAs(meta, DicomTags.MediaStorageSOPInstanceUID, file.Dataset.GetElement(DicomTags.SOPInstanceUID) ?? old.GetElement(DicomTags.MediaStorageSOPInstanceUID));
         meta.AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, transferSyntax.Uid);
         meta.AddOrUpdate(DicomTags.ImplementationClassUID, DicomVR.UI, options.ImplementationClassUid);
         meta.AddOrUpdate(DicomTags.ImplementationVersionName, DicomVR.SH, options.ImplementationVersionName);
@@ -73,6 +64,14 @@ public static class DicomWriter
         var length = EncodedLength.Dataset(meta, WireEncoding.ExplicitLittle, DicomSequenceLengthEncoding.Undefined);
         meta.AddOrUpdate(DicomTags.FileMetaInformationGroupLength, DicomVR.UL, (uint)length);
         return meta;
+    }
+
+    private static void CopyAs(DicomDataset meta, DicomTag tag, DicomElement? source)
+    {
+        if (source is not null)
+        {
+            meta.AddOrUpdate(new DicomElement(tag, DicomVR.UI, source.GetBytes()));
+        }
     }
 
     private static async ValueTask WriteBodyAsync(WriteBuffer output, DicomDataset dataset, DicomTransferSyntax target, DicomWriteOptions options, bool async, CancellationToken ct)

@@ -7,7 +7,7 @@ namespace NodeAgent.Dicom.Text;
 /// name the character set, the position and the Unicode category of the offending character, never
 /// the value or the character itself: values are often patient names, and messages end up in logs.
 /// </summary>
-public sealed class DicomCharacterSetException : Exception
+public sealed class DicomCharacterSetException : DicomException
 {
     public DicomCharacterSetException()
     {

@@ -22,5 +22,9 @@ public sealed record DicomWriteOptions
     /// <summary>Size of the output buffer.</summary>
     public int BufferSize { get; init; } = 256 * 1024;
 
-    public CompressionLevel DeflateLevel { get; init; } = CompressionLevel.Optimal;
+    /// <summary>
+    /// Compression of deflated transfer syntaxes. Fastest by default: re-deflating at zlib's default
+    /// level costs more time than the rest of a rewrite together, for a few percent of size.
+    /// </summary>
+    public CompressionLevel DeflateLevel { get; init; } = CompressionLevel.Fastest;
 }

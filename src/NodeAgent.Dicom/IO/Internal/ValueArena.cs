@@ -6,7 +6,8 @@ namespace NodeAgent.Dicom.IO.Internal;
 /// </summary>
 internal sealed class ValueArena
 {
-    private const int ChunkSize = 4096;
+    private const int FirstChunkSize = 512;
+    private const int MaxChunkSize = 8192;
     private const int MaxPooledValue = 512;
     private byte[] _chunk = [];
     private int _used;
@@ -20,7 +21,9 @@ internal sealed class ValueArena
 
         if (_chunk.Length - _used < length)
         {
-            _chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
+            // Chunks double from small: a filtered header scan keeps a few hundred bytes, a full header several KB.
+            var size = Math.Clamp(_chunk.Length * 2, FirstChunkSize, MaxChunkSize);
+            _chunk = GC.AllocateUninitializedArray<byte>(Math.Max(size, length));
             _used = 0;
         }
 

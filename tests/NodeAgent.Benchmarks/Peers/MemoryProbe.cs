@@ -1,0 +1,25 @@
+using NodeAgent.Dicom;
+
+namespace NodeAgent.Benchmarks.Peers;
+
+/// <summary>Child process of the memory measurement: read a file and rewrite it, then report peak memory.</summary>
+public static class MemoryProbe
+{
+    public static int Rewrite(string input, string output)
+    {
+        using (var file = DicomFile.Open(input))
+        {
+            file.Save(output);
+        }
+
+        Console.WriteLine($"peak-rss-kb {PeakResidentKilobytes()}");
+        return 0;
+    }
+
+    /// <summary>VmHWM from /proc/self/status: the peak resident set of this process.</summary>
+    public static long PeakResidentKilobytes()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

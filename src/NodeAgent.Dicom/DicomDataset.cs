@@ -15,6 +15,7 @@ public sealed class DicomDataset : IEnumerable<DicomItem>
 {
     private readonly List<DicomItem> _items;
     private DicomCharacterSet? _characterSet;
+    private bool _unsorted;
 
     public DicomDataset()
     {
@@ -227,21 +228,53 @@ public sealed class DicomDataset : IEnumerable<DicomItem>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>Appends an item the reader has already ordered; out-of-order input falls back to an insert.</summary>
-    internal void AppendParsed(DicomItem item)
+    /// <summary>
+    /// Appends an item as the reader meets it. Out-of-order input is only flagged here and sorted once
+    /// by <see cref="CompleteParse"/>: inserting in place would make hostile input quadratic.
+    /// </summary>
+    internal void AppendUnordered(DicomItem item)
     {
-        if (_items.Count == 0 || _items[^1].Tag < item.Tag)
+        if (item is DicomSequence sequence)
         {
-            if (item is DicomSequence sequence)
-            {
-                sequence.AttachTo(this);
-            }
+            sequence.AttachTo(this);
+        }
 
-            _items.Add(item);
+        if (_items.Count > 0 && _items[^1].Tag >= item.Tag)
+        {
+            _unsorted = true;
+        }
+
+        _items.Add(item);
+    }
+
+    /// <summary>Sorts what <see cref="AppendUnordered"/> left out of order; of duplicate tags the last one read wins.</summary>
+    internal void CompleteParse()
+    {
+        if (!_unsorted)
+        {
             return;
         }
 
-        AddOrUpdate(item);
+        _unsorted = false;
+        var ordered = _items.Select((item, index) => (item, index))
+            .OrderBy(p => p.item.Tag.Value)
+            .ThenBy(p => p.index)
+            .Select(p => p.item)
+            .ToList();
+        _items.Clear();
+        foreach (var item in ordered)
+        {
+            if (_items.Count > 0 && _items[^1].Tag == item.Tag)
+            {
+                _items[^1] = item;
+            }
+            else
+            {
+                _items.Add(item);
+            }
+        }
+
+        _characterSet = null;
     }
 
     internal DicomItem ItemAt(int index) => _items[index];

@@ -80,8 +80,19 @@ public sealed class DicomFile : IDisposable
     private static async ValueTask<DicomFile> OpenCoreAsync(string path, DicomReadOptions? options, bool async, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, async ? FileOptions.Asynchronous : FileOptions.None);
-        var source = new FileByteSource(new SharedFileHandle(handle, path));
+        // FileShare.Delete: others (and Save to the same path) may replace or remove the file while it is open.
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, async ? FileOptions.Asynchronous : FileOptions.None);
+        FileByteSource source;
+        try
+        {
+            source = new FileByteSource(new SharedFileHandle(handle, path));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
         return await Part10Reader.ReadAsync(source, options ?? DicomReadOptions.Default, null, async, ct).ConfigureAwait(false);
     }
 
@@ -102,7 +113,13 @@ public sealed class DicomFile : IDisposable
             var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, async ? FileOptions.Asynchronous : FileOptions.None);
             try
             {
-                await DicomWriter.WriteFileAsync(stream, this, options ?? DicomWriteOptions.Default, async, ct).ConfigureAwait(false);
+                options ??= DicomWriteOptions.Default;
+                await DicomWriter.WriteFileAsync(stream, this, options, async, ct).ConfigureAwait(false);
+                if (options.FlushToDisk)
+                {
+                    // Durable before it gets its name: after a power cut the name never points at a partial file.
+                    stream.Flush(flushToDisk: true);
+                }
             }
             finally
             {

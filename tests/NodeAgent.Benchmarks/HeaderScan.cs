@@ -49,12 +49,12 @@ public static class HeaderScan
             file.TransferSyntax.Uid);
     }
 
-    /// <summary>Lists the folder's *.dcm files (recursively) and scans them: what gdcmscanner -r does.</summary>
+    /// <summary>Lists the folder's *.dcm files (recursively) while scanning them: what gdcmscanner -r does.</summary>
     public static int ScanDirectory(string directory, int threads) =>
-        ScanAll(Directory.GetFiles(directory, "*.dcm", SearchOption.AllDirectories), threads);
+        ScanAll(Directory.EnumerateFiles(directory, "*.dcm", SearchOption.AllDirectories), threads);
 
     /// <summary>Scans every file on <paramref name="threads"/> threads; returns how many were read.</summary>
-    public static int ScanAll(IReadOnlyList<string> files, int threads)
+    public static int ScanAll(IEnumerable<string> files, int threads)
     {
         var count = 0;
         Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => 0, (path, _, local) =>

@@ -16,6 +16,7 @@ public static class SeedCorpus
         }
 
         seeds.Add(Encapsulated());
+        seeds.Add(ZlibWrapped());
         if (folder is not null && Directory.Exists(folder))
         {
             seeds.AddRange(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
@@ -54,6 +55,28 @@ public static class SeedCorpus
         var ds = Sample();
         ds.AddOrUpdate(new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB, new DicomFragment(new byte[] { 0, 0, 0, 0 }), new DicomFragment(new byte[] { 0xFF, 0xD8, 0xFF, 0xD9 })));
         return Write(ds, DicomTransferSyntax.FromUid(DicomUids.JPEGBaseline8Bit), DicomSequenceLengthEncoding.Undefined);
+    }
+
+    /// <summary>A deflated dataset wrapped in zlib, as some writers produce by mistake (the reader accepts it).</summary>
+    private static byte[] ZlibWrapped()
+    {
+        var deflated = Write(Sample(), DicomTransferSyntax.DeflatedExplicitVRLittleEndian, DicomSequenceLengthEncoding.Undefined);
+        using var file = DicomFile.Read(new MemoryStream(deflated));
+        var bodyStart = 132 + 12 + (int)file.FileMetaInformation.GetValue<uint>(DicomTags.FileMetaInformationGroupLength)!.Value;
+        using var inflated = new MemoryStream();
+        using (var inflater = new System.IO.Compression.DeflateStream(new MemoryStream(deflated, bodyStart, deflated.Length - bodyStart), System.IO.Compression.CompressionMode.Decompress))
+        {
+            inflater.CopyTo(inflated);
+        }
+
+        using var output = new MemoryStream();
+        output.Write(deflated.AsSpan(0, bodyStart));
+        using (var zlib = new System.IO.Compression.ZLibStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zlib.Write(inflated.ToArray());
+        }
+
+        return output.ToArray();
     }
 
     private static byte[] Write(DicomDataset dataset, DicomTransferSyntax syntax, DicomSequenceLengthEncoding sequences)

@@ -27,6 +27,9 @@ public enum DicomParseError
     /// <summary>The file meta information is unusable (e.g. the transfer syntax UID is missing and cannot be inferred).</summary>
     InvalidFileMetaInformation,
 
+    /// <summary>More elements, inflated bytes or in-memory value bytes than the read options allow.</summary>
+    TooLarge,
+
     /// <summary>A deflated dataset that does not inflate.</summary>
     InvalidDeflateStream,
 }

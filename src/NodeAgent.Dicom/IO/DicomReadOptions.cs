@@ -33,6 +33,15 @@ public sealed record DicomReadOptions
     /// <summary>Maximum nesting of sequences; deeper input is rejected as malicious.</summary>
     public int MaxDepth { get; init; } = 64;
 
+    /// <summary>Maximum number of elements and items in one input; hostile input could otherwise make millions of tiny objects.</summary>
+    public int MaxElements { get; init; } = 10_000_000;
+
+    /// <summary>Maximum bytes of values held in memory for one input (values kept in files or spooled do not count).</summary>
+    public long MaxInMemoryValueBytes { get; init; } = 1L << 30;
+
+    /// <summary>Maximum size of an inflated (deflated transfer syntax) dataset: a deflate bomb stops here.</summary>
+    public long MaxInflatedLength { get; init; } = 8L << 30;
+
     /// <summary>Size of the read buffer.</summary>
     public int BufferSize { get; init; } = 16 * 1024;
 

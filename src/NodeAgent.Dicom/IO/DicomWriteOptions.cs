@@ -19,6 +19,13 @@ public sealed record DicomWriteOptions
 
     public string ImplementationVersionName { get; init; } = DicomImplementation.VersionName;
 
+    /// <summary>
+    /// <see cref="DicomFile.Save(string, DicomWriteOptions?)"/> forces the file to disk before renaming
+    /// it into place, so a crash or power cut never leaves a partial file under the final name.
+    /// Turn off only for throwaway output.
+    /// </summary>
+    public bool FlushToDisk { get; init; } = true;
+
     /// <summary>Size of the output buffer.</summary>
     public int BufferSize { get; init; } = 256 * 1024;
 

@@ -61,7 +61,7 @@ public static class DicomWriter
             }
         }
 
-        var length = EncodedLength.Dataset(meta, WireEncoding.ExplicitLittle, DicomSequenceLengthEncoding.Undefined);
+        var length = EncodedLength.Dataset(meta, WireEncoding.ExplicitLittle, DicomWriteOptions.Default);
         meta.AddOrUpdate(DicomTags.FileMetaInformationGroupLength, DicomVR.UL, (uint)length);
         return meta;
     }
@@ -78,7 +78,7 @@ public static class DicomWriter
     {
         if (!target.IsDeflated)
         {
-            await new DatasetWriter(output, WireEncoding.Of(target), options).WriteDatasetAsync(dataset, async, ct).ConfigureAwait(false);
+            await new DatasetWriter(output, WireEncoding.Of(target), options).WriteDatasetAsync(dataset, async, ct, isBody: true).ConfigureAwait(false);
             await output.FlushAsync(async, ct).ConfigureAwait(false);
             return;
         }
@@ -89,7 +89,7 @@ public static class DicomWriter
         try
         {
             output.Redirect(deflater);
-            await new DatasetWriter(output, WireEncoding.ExplicitLittle, options).WriteDatasetAsync(dataset, async, ct).ConfigureAwait(false);
+            await new DatasetWriter(output, WireEncoding.ExplicitLittle, options).WriteDatasetAsync(dataset, async, ct, isBody: true).ConfigureAwait(false);
             await output.FlushAsync(async, ct).ConfigureAwait(false);
         }
         finally

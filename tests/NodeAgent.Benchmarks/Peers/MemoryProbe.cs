@@ -9,7 +9,7 @@ public static class MemoryProbe
     {
         using (var file = DicomFile.Open(input))
         {
-            file.Save(output);
+            file.Save(output, new NodeAgent.Dicom.IO.DicomWriteOptions { FlushToDisk = false });
         }
 
         Console.WriteLine($"peak-rss-kb {PeakResidentKilobytes()}");

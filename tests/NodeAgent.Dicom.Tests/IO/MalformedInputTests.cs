@@ -64,13 +64,27 @@ public class MalformedInputTests
     }
 
     [Test]
-    public void A_4_GB_length_on_a_stream_costs_no_more_memory_than_the_bytes_that_arrive()
+    public void A_4_GB_length_on_a_stream_is_refused_by_the_memory_budget_before_anything_is_allocated()
     {
         var bytes = RawDicom.Part10(DicomUids.ExplicitVRLittleEndian)
             .Element(0x7FE0, 0x0010, "OB", new byte[3000], declaredLength: 0xFFFFFFF0).ToArray();
         var before = GC.GetAllocatedBytesForCurrentThread();
 
         var ex = Assert.Throws<DicomParseException>(() => DicomFile.Read(new ForwardOnlyStream(bytes, 1024), new DicomReadOptions { SpoolThreshold = long.MaxValue }));
+
+        Assert.That(ex!.Error, Is.EqualTo(DicomParseError.TooLarge));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1024 * 1024));
+    }
+
+    [Test]
+    public void A_4_GB_length_on_a_stream_costs_no_more_memory_than_the_bytes_that_arrive()
+    {
+        var bytes = RawDicom.Part10(DicomUids.ExplicitVRLittleEndian)
+            .Element(0x7FE0, 0x0010, "OB", new byte[3000], declaredLength: 0xFFFFFFF0).ToArray();
+        var options = new DicomReadOptions { SpoolThreshold = long.MaxValue, MaxInMemoryValueBytes = long.MaxValue };
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var ex = Assert.Throws<DicomParseException>(() => DicomFile.Read(new ForwardOnlyStream(bytes, 1024), options));
 
         Assert.That(ex!.Error, Is.EqualTo(DicomParseError.Truncated));
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16 * 1024 * 1024));
@@ -165,5 +179,31 @@ public class MalformedInputTests
 
         var ex = Assert.Throws<DicomParseException>(() => DicomFiles.ReadBytes(raw.ToArray()));
         Assert.That(ex!.Error, Is.EqualTo(DicomParseError.InvalidDeflateStream));
+    }
+
+    [Test]
+    public void Too_many_elements_are_refused()
+    {
+        var raw = RawDicom.Part10(DicomUids.ExplicitVRLittleEndian).SequenceHeader(0x0008, 0x1140);
+        for (var i = 0; i < 1000; i++)
+        {
+            raw.Item(0);
+        }
+
+        raw.SequenceEnd();
+        var ex = Assert.Throws<DicomParseException>(() => DicomFiles.ReadBytes(raw.ToArray(), new DicomReadOptions { MaxElements = 500 }));
+        Assert.That(ex!.Error, Is.EqualTo(DicomParseError.TooLarge));
+    }
+
+    [Test]
+    public void A_deflate_bomb_stops_at_the_inflated_length_limit()
+    {
+        var ds = new DicomDataset();
+        ds.AddOrUpdate(new DicomElement(new DicomTag(0x0009, 0x1001), DicomVR.OB, new byte[4_000_000]));
+        var bomb = DicomFiles.Save(new DicomFile(ds, DicomTransferSyntax.DeflatedExplicitVRLittleEndian));
+        Assert.That(bomb.Length, Is.LessThan(100_000), "zeros deflate to almost nothing");
+
+        var ex = Assert.Throws<DicomParseException>(() => DicomFiles.ReadBytes(bomb, new DicomReadOptions { MaxInflatedLength = 1_000_000 }));
+        Assert.That(ex!.Error, Is.EqualTo(DicomParseError.TooLarge));
     }
 }

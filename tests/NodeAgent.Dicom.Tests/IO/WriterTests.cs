@@ -182,6 +182,30 @@ public class WriterTests
         Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!), Has.Length.EqualTo(1));
     }
 
+    [Test]
+    public async Task Values_kept_in_the_source_file_are_copied_exactly_into_a_saved_file()
+    {
+        var pixels = Enumerable.Range(0, 3_000_001).Select(i => (byte)(i * 13)).ToArray();
+        var source = DicomFiles.WriteTemp(RawDicom.Part10(DicomUids.ExplicitVRLittleEndian)
+            .Text(0x0008, 0x0016, "UI", DicomUids.CTImageStorage)
+            .Element(0x7FE0, 0x0010, "OB", pixels)
+            .Element(0xFFFC, 0xFFFC, "OB", [7, 7]).ToArray());
+        var target = DicomFiles.TempPath("copy.dcm");
+        using (var file = DicomFile.Open(source))
+        {
+            Assert.That(file.Dataset.GetElement(DicomTags.PixelData)!.IsExternal, Is.True);
+            file.Save(target);
+            await file.SaveAsync(target + ".async");
+        }
+
+        foreach (var path in new[] { target, target + ".async" })
+        {
+            using var copy = DicomFile.Open(path);
+            Assert.That(copy.Dataset.GetElement(DicomTags.PixelData)!.GetBytes().ToArray(), Is.EqualTo(pixels.Append((byte)0).ToArray()), "odd length padded with NUL");
+            Assert.That(copy.Dataset.GetElement(DicomTags.DataSetTrailingPadding)!.GetBytes().ToArray(), Is.EqualTo(new byte[] { 7, 7 }));
+        }
+    }
+
     /// <summary>A value whose source fails half-way, as a disk error would.</summary>
     private sealed class FailingBuffer(long length) : DicomBuffer
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using NodeAgent.Dicom.Dictionary;
 
 namespace NodeAgent.Dicom.IO.Internal;
@@ -8,13 +9,15 @@ namespace NodeAgent.Dicom.IO.Internal;
 /// lengths at any depth, sequences, encapsulated fragments, UN with undefined length (read as an
 /// implicit VR sequence, PS3.5 6.2.2), private sequences in implicit VR, odd lengths and unknown VRs.
 /// Every length is checked against what the input and the enclosing item can hold before anything
-/// is allocated, so hostile lengths cost nothing.
+/// is allocated, and element counts and in-memory bytes are capped, so hostile input costs little.
 /// </summary>
 internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options, List<IDisposable> resources)
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
     private const int StreamedChunk = 1 << 20;
     private readonly ValueArena _arena = new();
+    private int _elements;
+    private long _inMemoryBytes;
 
     private enum Scope
     {
@@ -23,16 +26,16 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
         Item,
     }
 
-    /// <summary>Reads the file meta information group (always explicit VR little endian).</summary>
-    public ValueTask ParseMetaAsync(DicomDataset target, bool async, CancellationToken cancellationToken) =>
-        ParseItemsAsync(target, null, -1, WireEncoding.ExplicitLittle, 0, Scope.Meta, async, cancellationToken);
+    /// <summary>Reads the file meta information group (explicit VR little endian, or implicit for the writers that get it wrong).</summary>
+    public ValueTask ParseMetaAsync(DicomDataset target, WireEncoding encoding, bool async, CancellationToken cancellationToken) =>
+        ParseItemsAsync(target, null, new ItemContext(null) { Encoding = encoding }, -1, 0, Scope.Meta, async, cancellationToken);
 
     /// <summary>Reads a dataset to the end of the input (or until the stop predicate says so).</summary>
     public ValueTask ParseDatasetAsync(DicomDataset target, WireEncoding encoding, bool async, CancellationToken cancellationToken) =>
-        ParseItemsAsync(target, null, -1, encoding, 0, Scope.TopLevel, async, cancellationToken);
+        ParseItemsAsync(target, null, new ItemContext(null) { Encoding = encoding }, -1, 0, Scope.TopLevel, async, cancellationToken);
 
     private async ValueTask ParseItemsAsync(
-        DicomDataset? target, DicomDataset? parent, long end, WireEncoding encoding, int depth, Scope scope, bool async, CancellationToken ct)
+        DicomDataset? target, DicomDataset? parent, ItemContext context, long end, int depth, Scope scope, bool async, CancellationToken ct)
     {
         if (depth > options.MaxDepth)
         {
@@ -44,6 +47,20 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
             target.Parent = parent;
         }
 
+        try
+        {
+            await ParseElementsAsync(target, context, end, depth, scope, async, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Out-of-order input was appended as read; it is sorted once here, not element by element.
+            target?.CompleteParse();
+        }
+    }
+
+    private async ValueTask ParseElementsAsync(DicomDataset? target, ItemContext context, long end, int depth, Scope scope, bool async, CancellationToken ct)
+    {
+        var first = true;
         while (true)
         {
             var offset = buffer.Position;
@@ -76,8 +93,7 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
                 throw new DicomParseException(DicomParseError.Truncated, offset, scope == Scope.Item ? "the input ends inside a sequence item." : "the input ends inside an element header.");
             }
 
-            var span = buffer.Span;
-            var tag = ReadTag(span, encoding.BigEndian);
+            var tag = ReadTag(buffer.Span, context.Encoding.BigEndian);
             if (scope == Scope.Meta && tag.Group != 0x0002)
             {
                 return;
@@ -94,6 +110,12 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
                 throw new DicomParseException(DicomParseError.UnexpectedDelimiter, offset, "an item or delimitation tag where a data element was expected.", tag);
             }
 
+            if (scope == Scope.TopLevel && !first && tag.Value == 0 && await IsZeroPaddingToEndAsync(async, ct).ConfigureAwait(false))
+            {
+                // Some writers pad files with zeros to a block size; zeros to the end are not an element.
+                return;
+            }
+
             if (scope == Scope.TopLevel && options.StopBefore?.Invoke(tag) == true)
             {
                 if (target is not null)
@@ -104,18 +126,31 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
                 return;
             }
 
-            var header = await ReadHeaderAsync(tag, encoding, target, offset, async, ct).ConfigureAwait(false);
+            if (++_elements > options.MaxElements)
+            {
+                throw new DicomParseException(DicomParseError.TooLarge, offset, $"more than {options.MaxElements} elements and items.");
+            }
+
+            var header = await ReadHeaderAsync(tag, context, end, offset, async, ct).ConfigureAwait(false);
             var keep = target is not null && (scope != Scope.TopLevel || options.Keep is null || options.Keep(tag) || tag == DicomTags.SpecificCharacterSet);
-            var item = await ReadValueAsync(header, encoding, keep ? target : null, end, depth, async, ct).ConfigureAwait(false);
+            var item = await ReadValueAsync(header, context, keep ? target : null, end, depth, async, ct).ConfigureAwait(false);
+            if (item is DicomElement element)
+            {
+                Remember(context, element);
+            }
+
             if (item is not null && keep)
             {
-                target!.AppendParsed(item);
+                target!.AppendUnordered(item);
             }
+
+            first = false;
         }
     }
 
-    private async ValueTask<ElementHeader> ReadHeaderAsync(DicomTag tag, WireEncoding encoding, DicomDataset? context, long offset, bool async, CancellationToken ct)
+    private async ValueTask<ElementHeader> ReadHeaderAsync(DicomTag tag, ItemContext context, long end, long offset, bool async, CancellationToken ct)
     {
+        var encoding = context.Encoding;
         var span = buffer.Span;
         if (!encoding.ExplicitVR)
         {
@@ -139,6 +174,15 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
         }
         else if (!IsUpperLetter(first) || !IsUpperLetter(second))
         {
+            // Some writers switch to implicit VR inside an explicit VR dataset (pydicom accepts it too).
+            // Accept the switch only when the implicit reading is plausible: a known tag whose length fits.
+            var implicitLength = ReadUInt32(span[4..], encoding.BigEndian);
+            if (!encoding.BigEndian && DicomDictionary.Find(tag) is not null && implicitLength != UndefinedLength && PlausibleImplicitLength(implicitLength, end))
+            {
+                context.Encoding = WireEncoding.ImplicitLittle;
+                return await ReadHeaderAsync(tag, context, end, offset, async, ct).ConfigureAwait(false);
+            }
+
             throw new DicomParseException(DicomParseError.InvalidVR, offset, $"the explicit VR bytes 0x{first:X2}{second:X2} are not a VR.", tag);
         }
 
@@ -155,10 +199,11 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
     }
 
     private async ValueTask<DicomItem?> ReadValueAsync(
-        ElementHeader header, WireEncoding encoding, DicomDataset? target, long containerEnd, int depth, bool async, CancellationToken ct)
+        ElementHeader header, ItemContext context, DicomDataset? target, long containerEnd, int depth, bool async, CancellationToken ct)
     {
         var tag = header.Tag;
         var vr = header.VR;
+        var encoding = context.Encoding;
 
         // A private creator is LO by definition (PS3.5 7.8.1), whatever VR the sender gave it.
         if (vr == DicomVR.UN && tag.IsPrivateCreator)
@@ -167,9 +212,11 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
         }
 
         // UN of a standard attribute: the dictionary knows its real VR (PS3.5 6.2.2 note; pydicom, dcmtk do the same).
-        if (vr == DicomVR.UN && !header.VRIsGuessed && !tag.IsPrivate && DicomDictionary.Find(tag) is { ValueRepresentation: not DicomVR.None and not DicomVR.UN } entry)
+        // With an undefined length it can only be a sequence, whatever the dictionary says.
+        if (vr == DicomVR.UN && !header.VRIsGuessed && !tag.IsPrivate && header.Length != UndefinedLength
+            && DicomDictionary.Find(tag) is { ValueRepresentation: not DicomVR.None and not DicomVR.UN } entry)
         {
-            vr = entry.IsAmbiguous ? AmbiguousVRResolver.Resolve(tag, entry.ValueRepresentations, target) : entry.ValueRepresentation;
+            vr = entry.IsAmbiguous ? AmbiguousVRResolver.Resolve(tag, entry.ValueRepresentations, context) : entry.ValueRepresentation;
             if (vr == DicomVR.SQ)
             {
                 // A sequence sent as UN keeps its items in implicit VR little endian (PS3.5 6.2.2).
@@ -182,14 +229,14 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
             if (DicomReadOptions.IsPixelData(tag) || (vr is DicomVR.OB or DicomVR.OW && !header.VRIsGuessed))
             {
                 // Encapsulated pixel data is OB whatever the header says (PS3.5 A.4).
-                return await ReadFragmentsAsync(tag, DicomVR.OB, encoding, target is not null, async, ct).ConfigureAwait(false);
+                return await ReadFragmentsAsync(tag, encoding, target is not null, async, ct).ConfigureAwait(false);
             }
 
             if (vr == DicomVR.SQ || vr == DicomVR.UN || header.VRIsGuessed)
             {
                 // UN (or an unknown VR) with undefined length is a sequence encoded in implicit VR little endian.
                 var contentEncoding = vr == DicomVR.SQ ? encoding : WireEncoding.ImplicitLittle;
-                return await ReadSequenceAsync(tag, -1, contentEncoding, target, depth, async, ct).ConfigureAwait(false);
+                return await ReadSequenceAsync(tag, -1, contentEncoding, target, context, depth, async, ct).ConfigureAwait(false);
             }
 
             throw new DicomParseException(DicomParseError.UndefinedLengthNotAllowed, header.Offset, $"VR {vr.Code()} cannot have an undefined length.", tag);
@@ -199,15 +246,15 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
         CheckLength(header, length, containerEnd);
         if (vr == DicomVR.SQ)
         {
-            return await ReadSequenceAsync(tag, length, encoding, target, depth, async, ct).ConfigureAwait(false);
+            return await ReadSequenceAsync(tag, length, encoding, target, context, depth, async, ct).ConfigureAwait(false);
         }
 
         if (header.VRIsGuessed && length >= 8 && await LooksLikeSequenceAsync(length, async, ct).ConfigureAwait(false))
         {
-            return await ReadSequenceAsync(tag, length, WireEncoding.ImplicitLittle, target, depth, async, ct).ConfigureAwait(false);
+            return await ReadSequenceAsync(tag, length, WireEncoding.ImplicitLittle, target, context, depth, async, ct).ConfigureAwait(false);
         }
 
-        if (target is null)
+        if (target is null && !MustRemember(tag))
         {
             await SkipAsync(length, header, async, ct).ConfigureAwait(false);
             return null;
@@ -226,10 +273,18 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
             return new DicomElement(header.Tag, header.VR, reference, bigEndian);
         }
 
-        if (length > options.SpoolThreshold)
+        // From a source that cannot be re-read, large values go to disk once the memory they would
+        // take together passes the spool threshold.
+        if (length > options.LargeValueThreshold && _inMemoryBytes + length > options.SpoolThreshold)
         {
             var spool = await SpoolAsync(length, header, async, ct).ConfigureAwait(false);
             return new DicomElement(header.Tag, header.VR, spool, bigEndian);
+        }
+
+        _inMemoryBytes += length;
+        if (_inMemoryBytes > options.MaxInMemoryValueBytes)
+        {
+            throw new DicomParseException(DicomParseError.TooLarge, header.Offset, $"the values would take more than {options.MaxInMemoryValueBytes} bytes of memory.", header.Tag);
         }
 
         var bytes = await ReadBytesAsync(length, header, async, ct).ConfigureAwait(false);
@@ -237,7 +292,7 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
     }
 
     private async ValueTask<DicomSequence?> ReadSequenceAsync(
-        DicomTag tag, long length, WireEncoding encoding, DicomDataset? parent, int depth, bool async, CancellationToken ct)
+        DicomTag tag, long length, WireEncoding encoding, DicomDataset? parent, ItemContext parentContext, int depth, bool async, CancellationToken ct)
     {
         var sequence = parent is not null ? new DicomSequence(tag) : null;
         var end = length >= 0 ? buffer.Position + length : -1;
@@ -278,8 +333,13 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
                 throw new DicomParseException(DicomParseError.UnexpectedDelimiter, offset, $"expected an item in the sequence, found {itemTag}.", tag);
             }
 
+            if (++_elements > options.MaxElements)
+            {
+                throw new DicomParseException(DicomParseError.TooLarge, offset, $"more than {options.MaxElements} elements and items.");
+            }
+
             buffer.Advance(8);
-            var item = sequence is not null ? new DicomDataset(8) : null;
+            var item = sequence is not null ? new DicomDataset(0) : null;
             long itemEnd = -1;
             if (itemLength != UndefinedLength)
             {
@@ -290,7 +350,8 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
                 }
             }
 
-            await ParseItemsAsync(item, parent, itemEnd, encoding, depth + 1, Scope.Item, async, ct).ConfigureAwait(false);
+            var context = new ItemContext(parentContext) { Encoding = encoding };
+            await ParseItemsAsync(item, parent, context, itemEnd, depth + 1, Scope.Item, async, ct).ConfigureAwait(false);
             if (item is not null)
             {
                 sequence!.Add(item);
@@ -298,7 +359,7 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
         }
     }
 
-    private async ValueTask<DicomFragmentSequence?> ReadFragmentsAsync(DicomTag tag, DicomVR vr, WireEncoding encoding, bool keep, bool async, CancellationToken ct)
+    private async ValueTask<DicomFragmentSequence?> ReadFragmentsAsync(DicomTag tag, WireEncoding encoding, bool keep, bool async, CancellationToken ct)
     {
         DicomFragment? offsetTable = null;
         var fragments = keep ? new List<DicomFragment>() : null;
@@ -323,6 +384,11 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
                 throw new DicomParseException(DicomParseError.UnexpectedDelimiter, offset, "encapsulated pixel data must be items of defined length.", itemTag);
             }
 
+            if (++_elements > options.MaxElements)
+            {
+                throw new DicomParseException(DicomParseError.TooLarge, offset, $"more than {options.MaxElements} elements and items.");
+            }
+
             var header = new ElementHeader(itemTag, DicomVR.OB, itemLength, offset, false);
             CheckLength(header, itemLength, -1);
             if (!keep)
@@ -343,7 +409,28 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
             }
         }
 
-        return keep ? new DicomFragmentSequence(tag, vr, offsetTable ?? new DicomFragment(ReadOnlyMemory<byte>.Empty), fragments!) : null;
+        return keep ? new DicomFragmentSequence(tag, DicomVR.OB, offsetTable ?? new DicomFragment(ReadOnlyMemory<byte>.Empty), fragments!) : null;
+    }
+
+    /// <summary>Elements whose values the parser needs even when the caller does not keep them.</summary>
+    private static bool MustRemember(DicomTag tag) =>
+        tag.IsPrivateCreator || tag == DicomTags.PixelRepresentation || tag == DicomTags.LUTDescriptor;
+
+    private static void Remember(ItemContext context, DicomElement element)
+    {
+        var tag = element.Tag;
+        if (tag.IsPrivateCreator)
+        {
+            context.AddCreator(tag, Encoding.Latin1.GetString(DicomElement.TrimTrailingPadding(element.InlineMemory.Span)).Trim());
+        }
+        else if (tag == DicomTags.PixelRepresentation && element.Length >= 2)
+        {
+            context.PixelRepresentation = element.GetNumbers<ushort>()[0];
+        }
+        else if (tag == DicomTags.LUTDescriptor && element.Length >= 2)
+        {
+            context.LutDescriptorFirst = element.VR == DicomVR.SS ? (ushort)element.GetNumbers<short>()[0] : element.GetNumbers<ushort>()[0];
+        }
     }
 
     /// <summary>An implicit VR value of unknown type that starts with an item tag is a sequence (private SQs).</summary>
@@ -362,6 +449,34 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
 
         var itemLength = BinaryPrimitives.ReadUInt32LittleEndian(span[4..]);
         return itemLength == UndefinedLength || itemLength <= length - 8;
+    }
+
+    /// <summary>True when every byte from here to the end of the input is zero (consumed if so).</summary>
+    private async ValueTask<bool> IsZeroPaddingToEndAsync(bool async, CancellationToken ct)
+    {
+        if (buffer.Remaining is not { } remaining || remaining > 1 << 20)
+        {
+            return false;
+        }
+
+        if (!await buffer.TryEnsureAsync((int)remaining, async, ct).ConfigureAwait(false) || buffer.Span.IndexOfAnyExcept((byte)0) >= 0)
+        {
+            return false;
+        }
+
+        buffer.Advance(buffer.Available);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a length read as implicit VR could be real: it must fit the input and the item; from a
+    /// stream of unknown length, only a short value is believed.
+    /// </summary>
+    private bool PlausibleImplicitLength(long length, long containerEnd)
+    {
+        var valueEnd = buffer.Position + 8 + length;
+        var fitsInput = buffer.Source.Length is { } total ? valueEnd <= total : length <= 4096;
+        return fitsInput && (containerEnd < 0 || valueEnd <= containerEnd);
     }
 
     private void CheckLength(ElementHeader header, long length, long containerEnd)
@@ -462,7 +577,7 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
     }
 
     /// <summary>The VR an implicit encoding implies; the flag says whether a dictionary knew it.</summary>
-    private static (DicomVR VR, bool Known) ImplicitVR(DicomTag tag, DicomDataset? context)
+    private static (DicomVR VR, bool Known) ImplicitVR(DicomTag tag, ItemContext context)
     {
         if (tag.IsPrivate)
         {
@@ -476,7 +591,7 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
                 return (DicomVR.UL, true);
             }
 
-            var creator = context?.GetPrivateCreator(tag);
+            var creator = context.CreatorOf(tag);
             var privateEntry = creator is null ? null : DicomDictionary.FindPrivate(tag, creator);
             if (privateEntry is null || privateEntry.ValueRepresentation is DicomVR.None or DicomVR.UN)
             {

@@ -12,12 +12,18 @@ internal sealed class DatasetWriter(WriteBuffer output, WireEncoding encoding, D
 {
     private const uint Undefined = 0xFFFFFFFF;
 
-    public async ValueTask WriteDatasetAsync(DicomDataset dataset, bool async, CancellationToken ct)
+    public async ValueTask WriteDatasetAsync(DicomDataset dataset, bool async, CancellationToken ct, bool isBody = false)
     {
         var count = dataset.Count;
         for (var i = 0; i < count; i++)
         {
             var item = dataset.ItemAt(i);
+            if (isBody && item.Tag.Group == 0x0002)
+            {
+                // File meta elements belong in the meta group only (PS3.10 7.1), never in the dataset.
+                continue;
+            }
+
             if (item.Tag.IsGroupLength && item.Tag.Group != 0x0002 && item is DicomElement)
             {
                 if (options.RemoveGroupLengths)
@@ -47,7 +53,7 @@ internal sealed class DatasetWriter(WriteBuffer output, WireEncoding encoding, D
         long length = 0;
         for (var j = index + 1; j < dataset.Count && dataset.ItemAt(j).Tag.Group == group; j++)
         {
-            length += EncodedLength.Of(dataset.ItemAt(j), encoding, options.SequenceLength);
+            length += EncodedLength.Of(dataset.ItemAt(j), encoding, options);
         }
 
         var value = new byte[4];
@@ -95,12 +101,12 @@ internal sealed class DatasetWriter(WriteBuffer output, WireEncoding encoding, D
     private async ValueTask WriteSequenceAsync(DicomSequence sequence, bool async, CancellationToken ct)
     {
         var defined = options.SequenceLength == DicomSequenceLengthEncoding.Defined;
-        var length = defined ? EncodedLength.SequenceContent(sequence, encoding, options.SequenceLength) : Undefined;
+        var length = defined ? EncodedLength.SequenceContent(sequence, encoding, options) : Undefined;
         CheckFits(sequence.Tag, length);
         await WriteHeaderAsync(sequence.Tag, DicomVR.SQ, (uint)length, async, ct).ConfigureAwait(false);
         foreach (var item in sequence.Items)
         {
-            var itemLength = defined ? EncodedLength.Dataset(item, encoding, options.SequenceLength) : Undefined;
+            var itemLength = defined ? EncodedLength.Dataset(item, encoding, options) : Undefined;
             CheckFits(sequence.Tag, itemLength);
             await WriteDelimiterAsync(DicomTag.Item, (uint)itemLength, async, ct).ConfigureAwait(false);
             await WriteDatasetAsync(item, async, ct).ConfigureAwait(false);
@@ -224,6 +230,14 @@ internal sealed class DatasetWriter(WriteBuffer output, WireEncoding encoding, D
     {
         long offset = 0;
         var length = external.Length;
+        if (swapUnit == 1 && external is FileRangeBuffer range && output.Stream is FileStream { CanSeek: true } file)
+        {
+            await output.FlushAsync(async, ct).ConfigureAwait(false);
+            range.File.EnsureUnchanged();
+            offset = KernelCopy.TryCopy(range.File.Handle, range.FileOffset, file, length);
+            output.Skip(offset);
+        }
+
         while (offset < length)
         {
             if (output.Free < Math.Min(length - offset, 64 * 1024))

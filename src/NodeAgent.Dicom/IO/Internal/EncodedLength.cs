@@ -8,34 +8,36 @@ internal static class EncodedLength
 {
     public const long UndefinedLengthMarker = 0xFFFFFFFF;
 
-    public static long Of(DicomItem item, WireEncoding encoding, DicomSequenceLengthEncoding sequences) => item switch
+    public static long Of(DicomItem item, WireEncoding encoding, DicomWriteOptions options) => item switch
     {
+        // Group lengths outside the meta group are dropped, or rewritten as a 4-byte UL.
+        DicomElement { Tag.IsGroupLength: true, Tag.Group: not 0x0002 } => options.RemoveGroupLengths ? 0 : HeaderLength(DicomVR.UL, encoding) + 4,
         DicomElement e => HeaderLength(WrittenVR(e, encoding), encoding) + Padded(e.Length),
-        DicomSequence s => HeaderLength(DicomVR.SQ, encoding) + SequenceContent(s, encoding, sequences)
-            + (sequences == DicomSequenceLengthEncoding.Undefined ? 8 : 0),
+        DicomSequence s => HeaderLength(DicomVR.SQ, encoding) + SequenceContent(s, encoding, options)
+            + (options.SequenceLength == DicomSequenceLengthEncoding.Undefined ? 8 : 0),
         DicomFragmentSequence f => HeaderLength(DicomVR.OB, encoding) + 8 + Padded(f.OffsetTable.Length)
             + f.Fragments.Sum(x => 8 + Padded(x.Length)) + 8,
         _ => 0,
     };
 
     /// <summary>Bytes of the items of a sequence, with their headers and, if undefined, their delimiters.</summary>
-    public static long SequenceContent(DicomSequence sequence, WireEncoding encoding, DicomSequenceLengthEncoding sequences)
+    public static long SequenceContent(DicomSequence sequence, WireEncoding encoding, DicomWriteOptions options)
     {
         long total = 0;
         foreach (var item in sequence.Items)
         {
-            total += 8 + Dataset(item, encoding, sequences) + (sequences == DicomSequenceLengthEncoding.Undefined ? 8 : 0);
+            total += 8 + Dataset(item, encoding, options) + (options.SequenceLength == DicomSequenceLengthEncoding.Undefined ? 8 : 0);
         }
 
         return total;
     }
 
-    public static long Dataset(DicomDataset dataset, WireEncoding encoding, DicomSequenceLengthEncoding sequences)
+    public static long Dataset(DicomDataset dataset, WireEncoding encoding, DicomWriteOptions options)
     {
         long total = 0;
         foreach (var item in dataset)
         {
-            total += Of(item, encoding, sequences);
+            total += Of(item, encoding, options);
         }
 
         return total;

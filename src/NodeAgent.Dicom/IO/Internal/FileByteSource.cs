@@ -3,7 +3,7 @@ namespace NodeAgent.Dicom.IO.Internal;
 /// <summary>A file read with positional reads (pread): no seeking, thread-safe, and values can be referenced.</summary>
 internal sealed class FileByteSource(SharedFileHandle file) : ByteSource
 {
-    private readonly long _length = RandomAccess.GetLength(file.Handle);
+    private readonly long _length = file.OpenedLength;
 
     /// <summary>Set when a value references the file, so the handle must outlive the parse.</summary>
     public bool IsReferenced { get; private set; }
@@ -27,6 +27,11 @@ internal sealed class FileByteSource(SharedFileHandle file) : ByteSource
 
     public override DicomBuffer Reference(long position, long length)
     {
+        if (!IsReferenced)
+        {
+            file.NoteReferenced();
+        }
+
         IsReferenced = true;
         return new FileRangeBuffer(file, position, length);
     }

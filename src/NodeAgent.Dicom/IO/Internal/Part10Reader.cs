@@ -24,9 +24,9 @@ internal static class Part10Reader
             if (knownSyntax is null)
             {
                 hasPreamble = await SkipPreambleAsync(buffer, options, async, ct).ConfigureAwait(false);
-                if (await StartsWithMetaGroupAsync(buffer, async, ct).ConfigureAwait(false))
+                if (await MetaGroupEncodingAsync(buffer, async, ct).ConfigureAwait(false) is { } metaEncoding)
                 {
-                    await parser.ParseMetaAsync(meta, async, ct).ConfigureAwait(false);
+                    await parser.ParseMetaAsync(meta, metaEncoding, async, ct).ConfigureAwait(false);
                 }
             }
 
@@ -60,7 +60,7 @@ internal static class Part10Reader
 
             return new DicomFile(meta, dataset, syntax!, resources);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException || IsZlibFailure(ex))
         {
             DisposeAll(resources, source);
             throw new DicomParseException(DicomParseError.InvalidDeflateStream, (inflated ?? buffer).Position, "the deflated dataset does not inflate.", innerException: ex);
@@ -77,6 +77,9 @@ internal static class Part10Reader
             buffer.Dispose();
         }
     }
+
+    // ZLibStream reports corrupt input as System.IO.Compression.ZLibException, an internal IOException.
+    private static bool IsZlibFailure(Exception ex) => ex.GetType().FullName == "System.IO.Compression.ZLibException";
 
     private static void DisposeAll(List<IDisposable> resources, ByteSource source)
     {
@@ -105,10 +108,22 @@ internal static class Part10Reader
         return false;
     }
 
-    private static async ValueTask<bool> StartsWithMetaGroupAsync(ReadBuffer buffer, bool async, CancellationToken ct) =>
-        await buffer.TryEnsureAsync(6, async, ct).ConfigureAwait(false)
-        && BinaryPrimitives.ReadUInt16LittleEndian(buffer.Span) == 0x0002
-        && buffer.Span[4] is >= (byte)'A' and <= (byte)'Z';
+    /// <summary>
+    /// The encoding of a file meta group starting here, or null when there is none. PS3.10 requires
+    /// explicit VR little endian; some writers used implicit VR, which pydicom and DCMTK accept too.
+    /// </summary>
+    private static async ValueTask<WireEncoding?> MetaGroupEncodingAsync(ReadBuffer buffer, bool async, CancellationToken ct)
+    {
+        if (!await buffer.TryEnsureAsync(8, async, ct).ConfigureAwait(false) || BinaryPrimitives.ReadUInt16LittleEndian(buffer.Span) != 0x0002)
+        {
+            return null;
+        }
+
+        var span = buffer.Span;
+        return span[4] is >= (byte)'A' and <= (byte)'Z' && span[5] is >= (byte)'A' and <= (byte)'Z'
+            ? WireEncoding.ExplicitLittle
+            : WireEncoding.ImplicitLittle;
+    }
 
     private static DicomTransferSyntax? DeclaredSyntax(DicomDataset meta)
     {
@@ -171,14 +186,23 @@ internal static class Part10Reader
 
     /// <summary>
     /// Deflated datasets: everything after the file meta group is one raw deflate stream (RFC 1951).
-    /// Offsets in errors are then offsets in the inflated dataset.
+    /// Some writers wrapped it in zlib (RFC 1950) by mistake; a valid zlib header is recognised, as
+    /// DCMTK can. Offsets in errors are then offsets in the inflated dataset, which is capped at
+    /// <see cref="DicomReadOptions.MaxInflatedLength"/> against deflate bombs.
     /// </summary>
     private static ReadBuffer Inflate(ReadBuffer buffer, DicomReadOptions options)
     {
         var start = buffer.Position;
         var buffered = buffer.TakeBuffered();
         var compressed = new PrefixedSourceStream(buffered, buffer.Source, start + buffered.Length);
-        var inflater = new DeflateStream(compressed, CompressionMode.Decompress, leaveOpen: false);
-        return new ReadBuffer(new StreamByteSource(inflater, 0, ownsStream: true), Math.Max(options.BufferSize, 64 * 1024));
+        Stream inflater = IsZlibHeader(buffered.Span)
+            ? new ZLibStream(compressed, CompressionMode.Decompress, leaveOpen: false)
+            : new DeflateStream(compressed, CompressionMode.Decompress, leaveOpen: false);
+        var capped = new LengthLimitedStream(inflater, options.MaxInflatedLength);
+        return new ReadBuffer(new StreamByteSource(capped, 0, ownsStream: true), Math.Max(options.BufferSize, 64 * 1024));
     }
+
+    /// <summary>A zlib header: deflate method, window up to 32 KB, and the check bits of RFC 1950 2.2.</summary>
+    private static bool IsZlibHeader(ReadOnlySpan<byte> bytes) =>
+        bytes.Length >= 2 && (bytes[0] & 0x0F) == 8 && (bytes[0] >> 4) <= 7 && ((bytes[0] << 8) | bytes[1]) % 31 == 0;
 }

@@ -8,18 +8,44 @@ namespace NodeAgent.Dicom.IO.Internal;
 /// </summary>
 internal sealed class SpoolBuffer : DicomBuffer, IDisposable
 {
+    private readonly FileStream _stream;
     private readonly SafeFileHandle _handle;
     private long _length;
 
-    private SpoolBuffer(SafeFileHandle handle) => _handle = handle;
+    private SpoolBuffer(FileStream stream)
+    {
+        _stream = stream;
+        _handle = stream.SafeFileHandle;
+    }
 
     public override long Length => _length;
 
+    /// <summary>
+    /// Creates the spool file readable by this user only. On Unix its name is removed at once, so
+    /// nothing is left behind even if the process is killed; Windows deletes it on close.
+    /// </summary>
     public static SpoolBuffer Create(string? directory)
     {
         var path = Path.Combine(directory ?? Path.GetTempPath(), $"nodeagent-spool-{Guid.NewGuid():N}.tmp");
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
-        return new SpoolBuffer(handle);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            Options = FileOptions.DeleteOnClose,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var stream = new FileStream(path, options);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.Delete(path);
+        }
+
+        return new SpoolBuffer(stream);
     }
 
     public void Append(ReadOnlySpan<byte> data)
@@ -46,5 +72,5 @@ internal sealed class SpoolBuffer : DicomBuffer, IDisposable
         return want == 0 ? new ValueTask<int>(0) : RandomAccess.ReadAsync(_handle, destination[..want], offset, cancellationToken);
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _stream.Dispose();
 }

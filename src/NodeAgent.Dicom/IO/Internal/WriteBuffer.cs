@@ -63,6 +63,9 @@ internal sealed class WriteBuffer(Stream stream, int size) : IDisposable
         _used = 0;
     }
 
+    /// <summary>Accounts for bytes written to the stream directly (by a kernel copy), after a flush.</summary>
+    public void Skip(long count) => _flushed += count;
+
     /// <summary>Continues on another stream (the deflater after the file meta group). Call after a flush.</summary>
     public void Redirect(Stream next) => Stream = next;
 

@@ -221,23 +221,22 @@ internal sealed class DatasetJsonEncoder(Utf8JsonWriter writer, DicomJsonOptions
         }
 
         using var stream = element.OpenRead();
-        WriteBase64Stream(stream, element.Length, swapUnit, prefix: default);
+        WriteBase64Stream(stream, element.Length, swapUnit);
     }
 
     /// <summary>Encapsulated pixel data as its item stream (items with headers, no sequence delimiter).</summary>
     private void WriteEncapsulated(DicomFragmentSequence fragments)
     {
         using var stream = new EncapsulatedItemStream(fragments);
-        WriteBase64Stream(stream, stream.Length, 1, prefix: default);
+        WriteBase64Stream(stream, stream.Length, 1);
     }
 
-    private void WriteBase64Stream(Stream stream, long length, int swapUnit, ReadOnlySpan<byte> prefix)
+    private void WriteBase64Stream(Stream stream, long length, int swapUnit)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(Base64Chunk);
         try
         {
-            prefix.CopyTo(chunk);
-            var filled = prefix.Length;
+            var filled = 0;
             long done = 0;
             while (true)
             {
@@ -252,6 +251,12 @@ internal sealed class DatasetJsonEncoder(Utf8JsonWriter writer, DicomJsonOptions
                     }
 
                     writer.WriteBase64StringSegment(chunk.AsSpan(0, filled), final);
+                    if (writer.BytesPending > 1 << 20)
+                    {
+                        // Hand big values to the stream as they are encoded, instead of holding all of them.
+                        writer.Flush();
+                    }
+
                     done += filled;
                     filled = 0;
                     if (final)

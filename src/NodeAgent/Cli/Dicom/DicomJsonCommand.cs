@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NodeAgent.Dicom;
+using NodeAgent.Cli.Internal;
 using NodeAgent.Dicom.Json;
 
 namespace NodeAgent.Cli.Dicom;
@@ -26,26 +27,40 @@ internal static class DicomJsonCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var failed = 0;
-        using var line = new MemoryStream();
+        using var stream = new TextWriterStream(output);
         foreach (var path in paths)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            line.SetLength(0);
+            DicomFile file;
             try
             {
-                using (var file = await DicomFile.OpenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false))
-                {
-                    DicomJsonWriter.Write(line, file.Dataset);
-                }
-
-                line.WriteByte((byte)'\n');
-                await WriteUtf8Async(output, line, cancellationToken).ConfigureAwait(false);
+                file = await DicomFile.OpenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is DicomException or IOException or UnauthorizedAccessException)
             {
                 failed++;
                 await error.WriteLineAsync($"nodeagent dicom json: {path}: {Describe(ex)}").ConfigureAwait(false);
+                continue;
             }
+
+            // The file parsed; its line is written as it is encoded, so a multi-gigabyte value streams through.
+            using (file)
+            {
+                try
+                {
+                    DicomJsonWriter.Write(stream, file.Dataset);
+                }
+                catch (Exception ex) when (ex is DicomException or IOException)
+                {
+                    // A value could not be read back (the file changed or vanished): end the line, say so.
+                    failed++;
+                    await output.WriteAsync('\n').ConfigureAwait(false);
+                    await error.WriteLineAsync($"nodeagent dicom json: {path}: {Describe(ex)} Its output line is incomplete.").ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            await output.WriteAsync('\n').ConfigureAwait(false);
         }
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -59,11 +74,4 @@ internal static class DicomJsonCommand
         UnauthorizedAccessException => "permission denied.",
         _ => ex.Message,
     };
-
-    private static async Task WriteUtf8Async(TextWriter output, MemoryStream line, CancellationToken ct)
-    {
-        // Console.Out is a TextWriter; decode the UTF-8 line once and write it whole.
-        var text = System.Text.Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length);
-        await output.WriteAsync(text.AsMemory(), ct).ConfigureAwait(false);
-    }
 }

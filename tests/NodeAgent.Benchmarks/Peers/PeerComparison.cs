@@ -23,6 +23,7 @@ public static class PeerComparison
         string? corpus = null;
         string? output = null;
         var skipMemory = false;
+        var sections = new HashSet<string>(["scan", "readwrite", "memory"], StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -31,8 +32,9 @@ public static class PeerComparison
                 case "--corpus": corpus = args[++i]; break;
                 case "--output": output = args[++i]; break;
                 case "--skip-memory": skipMemory = true; break;
+                case "--sections": sections = [.. args[++i].Split(',')]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --skip-memory");
+                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory --skip-memory");
                     return Task.FromResult(2);
             }
         }
@@ -48,14 +50,22 @@ public static class PeerComparison
         report.AppendLine(CultureInfo.InvariantCulture, $"Corpus: {files.Count} CT files, {bytes / 1e6:F0} MB, from the page cache ({directory}).");
         report.AppendLine();
 
-        HeaderScanSection(report, directory, files, bytes, runs);
-        if (Directory.Exists("/dev/shm"))
+        if (sections.Contains("scan"))
         {
-            ReadWriteSection(report, directory, files, bytes, runs, "/dev/shm", "to tmpfs: the codec's own cost, no disk");
+            HeaderScanSection(report, directory, files, bytes, runs);
         }
 
-        ReadWriteSection(report, directory, files, bytes, runs, Path.GetTempPath(), "to disk");
-        if (!skipMemory)
+        if (sections.Contains("readwrite"))
+        {
+            if (Directory.Exists("/dev/shm"))
+            {
+                ReadWriteSection(report, directory, files, bytes, runs, "/dev/shm", "to tmpfs: the codec's own cost, no disk");
+            }
+
+            ReadWriteSection(report, directory, files, bytes, runs, Path.GetTempPath(), "to disk");
+        }
+
+        if (!skipMemory && sections.Contains("memory"))
         {
             MemorySection(report);
         }
@@ -172,6 +182,8 @@ public static class PeerComparison
 
     private static (string, double, long) Timed(string name, string command, string[] args)
     {
+        // Start each candidate with no dirty pages of the previous one still being written back.
+        Run("sync", []);
         var result = ExternalProcess.Run("/usr/bin/time", ["-f", "%e %M", command, .. args], timeout: TimeSpan.FromMinutes(20));
         if (result.ExitCode != 0)
         {

@@ -254,7 +254,7 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
             return await ReadSequenceAsync(tag, length, WireEncoding.ImplicitLittle, target, context, depth, async, ct).ConfigureAwait(false);
         }
 
-        if (target is null && !MustRemember(tag))
+        if (target is null && !MustRemember(tag, context))
         {
             await SkipAsync(length, header, async, ct).ConfigureAwait(false);
             return null;
@@ -412,14 +412,17 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
         return keep ? new DicomFragmentSequence(tag, DicomVR.OB, offsetTable ?? new DicomFragment(ReadOnlyMemory<byte>.Empty), fragments!) : null;
     }
 
-    /// <summary>Elements whose values the parser needs even when the caller does not keep them.</summary>
-    private static bool MustRemember(DicomTag tag) =>
-        tag.IsPrivateCreator || tag == DicomTags.PixelRepresentation || tag == DicomTags.LUTDescriptor;
+    /// <summary>
+    /// Elements whose values the parser needs even when the caller does not keep them: private
+    /// creators (only implicit VR needs them, to find private VRs) and what decides ambiguous VRs.
+    /// </summary>
+    private static bool MustRemember(DicomTag tag, ItemContext context) =>
+        (tag.IsPrivateCreator && !context.Encoding.ExplicitVR) || tag == DicomTags.PixelRepresentation || tag == DicomTags.LUTDescriptor;
 
     private static void Remember(ItemContext context, DicomElement element)
     {
         var tag = element.Tag;
-        if (tag.IsPrivateCreator)
+        if (tag.IsPrivateCreator && !context.Encoding.ExplicitVR)
         {
             context.AddCreator(tag, Encoding.Latin1.GetString(DicomElement.TrimTrailingPadding(element.InlineMemory.Span)).Trim());
         }

@@ -217,7 +217,7 @@ public sealed class DicomCharacterSet : IEquatable<DicomCharacterSet>
             return true;
         }
 
-        var output = new ByteBuilder(value.Length * 2);
+        var output = new PooledBuilder<byte>(value.Length * 2);
         try
         {
             var ok = codec.TryEncode(value, vr, ref output, out failedIndex);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NodeAgent.Dicom.IO.Internal;
 
 namespace NodeAgent.Dicom.Json.Internal;
 
@@ -6,7 +7,7 @@ namespace NodeAgent.Dicom.Json.Internal;
 /// Reads encapsulated pixel data back as its item stream as read (each item: FFFE,E000, length,
 /// bytes), without loading fragments that live in the source file.
 /// </summary>
-internal sealed class EncapsulatedItemStream : Stream
+internal sealed class EncapsulatedItemStream : ReadOnlyForwardStream
 {
     private readonly List<DicomFragment> _items;
     private int _index;
@@ -19,21 +20,7 @@ internal sealed class EncapsulatedItemStream : Stream
         Length = fragments.ItemStreamLength;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length { get; }
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -80,14 +67,4 @@ internal sealed class EncapsulatedItemStream : Stream
 
         return total;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -10,7 +10,7 @@ internal sealed class AsciiCodeElement(string registration, byte[] escapeSequenc
 {
     public override bool IsMultiByte => false;
 
-    public override void Decode(ReadOnlySpan<byte> run, ref CharBuilder output) => output.AppendLatin1(run);
+    public override void Decode(ReadOnlySpan<byte> run, ref PooledBuilder<char> output) => output.AppendLatin1(run);
 
     public override bool TryEncode(ReadOnlySpan<char> scalar, Span<byte> destination, out int written)
     {

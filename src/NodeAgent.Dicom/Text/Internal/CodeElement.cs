@@ -28,7 +28,7 @@ internal abstract class CodeElement
     /// Decodes a run of bytes that all lie in this element's area: GL bytes 0x21-0x7E for G0 elements
     /// (any byte below 0x80 for single-byte G0), bytes 0x80-0xFF for G1 elements.
     /// </summary>
-    public abstract void Decode(ReadOnlySpan<byte> run, ref CharBuilder output);
+    public abstract void Decode(ReadOnlySpan<byte> run, ref PooledBuilder<char> output);
 
     /// <summary>
     /// Encodes one non-ASCII Unicode scalar (one char or a surrogate pair) as the bytes that represent

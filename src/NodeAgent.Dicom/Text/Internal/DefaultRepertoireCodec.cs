@@ -17,7 +17,7 @@ internal sealed class DefaultRepertoireCodec : TextCodec
 
     public override string Decode(ReadOnlySpan<byte> value, DicomVR vr) => Encoding.Latin1.GetString(value);
 
-    public override bool TryEncode(string value, DicomVR vr, ref ByteBuilder output, out int failedIndex)
+    public override bool TryEncode(string value, DicomVR vr, ref PooledBuilder<byte> output, out int failedIndex)
     {
         failedIndex = value.AsSpan().IndexOfAnyExceptInRange('\0', '\u007F');
         if (failedIndex >= 0)

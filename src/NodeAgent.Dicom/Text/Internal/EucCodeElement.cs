@@ -16,7 +16,7 @@ internal sealed class EucCodeElement(string registration, byte[] escapeSequence,
 
     private Encoding Encoding => _encoding ??= CodePages.Get(codePage);
 
-    public override void Decode(ReadOnlySpan<byte> run, ref CharBuilder output)
+    public override void Decode(ReadOnlySpan<byte> run, ref PooledBuilder<char> output)
     {
         var written = Encoding.GetChars(run, output.GetSpan(Encoding.GetMaxCharCount(run.Length)));
         output.Advance(written);

@@ -49,6 +49,6 @@ internal sealed class Iso2022Codec : TextCodec
     public override string Decode(ReadOnlySpan<byte> value, DicomVR vr) =>
         Iso2022Decoder.Decode(value, _initialG0, _initialG1, ResetDelimiters.For(vr), interpretEscapes: true);
 
-    public override bool TryEncode(string value, DicomVR vr, ref ByteBuilder output, out int failedIndex) =>
+    public override bool TryEncode(string value, DicomVR vr, ref PooledBuilder<byte> output, out int failedIndex) =>
         _encoder.TryEncode(value, ResetDelimiters.For(vr), ref output, out failedIndex);
 }

@@ -21,7 +21,7 @@ internal static class Iso2022Decoder
         ResetDelimiters delimiters,
         bool interpretEscapes)
     {
-        var output = new CharBuilder(value.Length);
+        var output = new PooledBuilder<char>(value.Length);
         try
         {
             var g0 = initialG0;
@@ -89,7 +89,7 @@ internal static class Iso2022Decoder
                 }
             }
 
-            return output.ToString();
+            return output.ToText();
         }
         finally
         {

@@ -33,7 +33,7 @@ internal sealed class Iso2022Encoder
     /// <summary>True when a literal ESC cannot be written because readers would take it for a designation.</summary>
     public bool RejectsEscape => _designates;
 
-    public bool TryEncode(string value, ResetDelimiters delimiters, ref ByteBuilder output, out int failedIndex)
+    public bool TryEncode(string value, ResetDelimiters delimiters, ref PooledBuilder<byte> output, out int failedIndex)
     {
         Span<byte> scratch = stackalloc byte[8];
         var g0 = _initialG0;
@@ -114,7 +114,7 @@ internal sealed class Iso2022Encoder
         return null;
     }
 
-    private void Restore(ref ByteBuilder output, ref CodeElement g0, ref CodeElement? g1)
+    private void Restore(ref PooledBuilder<byte> output, ref CodeElement g0, ref CodeElement? g1)
     {
         if (g0 != _initialG0)
         {

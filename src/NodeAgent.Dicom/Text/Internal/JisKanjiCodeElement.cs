@@ -27,7 +27,7 @@ internal sealed class JisKanjiCodeElement(string registration, byte[] escapeSequ
 
     private Encoding Encoding => _encoding ??= CodePages.Get(CodePages.EucJp);
 
-    public override void Decode(ReadOnlySpan<byte> run, ref CharBuilder output)
+    public override void Decode(ReadOnlySpan<byte> run, ref PooledBuilder<char> output)
     {
         var pairs = run.Length & ~1;
         byte[]? rented = null;

@@ -13,7 +13,7 @@ internal sealed class KatakanaCodeElement(byte[] escapeSequence)
 
     public override bool IsMultiByte => false;
 
-    public override void Decode(ReadOnlySpan<byte> run, ref CharBuilder output)
+    public override void Decode(ReadOnlySpan<byte> run, ref PooledBuilder<char> output)
     {
         var span = output.GetSpan(run.Length);
         for (var i = 0; i < run.Length; i++)

@@ -24,7 +24,7 @@ internal sealed class SingleByteCodeElement(string registration, byte[] escapeSe
     /// <summary>Decodes a value that uses no escape sequences (single-valued Specific Character Set).</summary>
     public string DecodeWholeValue(ReadOnlySpan<byte> value) => Encoding.GetString(value);
 
-    public override void Decode(ReadOnlySpan<byte> run, ref CharBuilder output)
+    public override void Decode(ReadOnlySpan<byte> run, ref PooledBuilder<char> output)
     {
         var written = Encoding.GetChars(run, output.GetSpan(Encoding.GetMaxCharCount(run.Length)));
         output.Advance(written);

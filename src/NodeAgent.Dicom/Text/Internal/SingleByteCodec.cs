@@ -21,6 +21,6 @@ internal sealed class SingleByteCodec : TextCodec
             ? codePage.DecodeWholeValue(value)
             : Iso2022Decoder.Decode(value, _term.G0 ?? CodeElements.Ascii, _term.G1, ResetDelimiters.For(vr), interpretEscapes: false);
 
-    public override bool TryEncode(string value, DicomVR vr, ref ByteBuilder output, out int failedIndex) =>
+    public override bool TryEncode(string value, DicomVR vr, ref PooledBuilder<byte> output, out int failedIndex) =>
         _encoder.TryEncode(value, ResetDelimiters.For(vr), ref output, out failedIndex);
 }

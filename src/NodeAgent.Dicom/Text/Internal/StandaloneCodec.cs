@@ -14,7 +14,7 @@ internal sealed class StandaloneCodec(int codePage) : TextCodec
 
     public override string Decode(ReadOnlySpan<byte> value, DicomVR vr) => Encoding.GetString(value);
 
-    public override bool TryEncode(string value, DicomVR vr, ref ByteBuilder output, out int failedIndex)
+    public override bool TryEncode(string value, DicomVR vr, ref PooledBuilder<byte> output, out int failedIndex)
     {
         var span = output.GetSpan(Encoding.GetMaxByteCount(value.Length));
         var written = Encoding.GetBytes(value, span);

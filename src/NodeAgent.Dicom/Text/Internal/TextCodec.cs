@@ -19,5 +19,5 @@ internal abstract class TextCodec
     /// Encodes a whole value into <paramref name="output"/>; false, with the UTF-16 index of the first
     /// character that has no representation, when the value cannot be encoded.
     /// </summary>
-    public abstract bool TryEncode(string value, DicomVR vr, ref ByteBuilder output, out int failedIndex);
+    public abstract bool TryEncode(string value, DicomVR vr, ref PooledBuilder<byte> output, out int failedIndex);
 }

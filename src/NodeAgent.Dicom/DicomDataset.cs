@@ -60,7 +60,10 @@ public sealed class DicomDataset : IEnumerable<DicomItem>
         }
     }
 
-    /// <summary>True when <see cref="DicomFile"/> reading stopped early (stop predicate), so later elements are missing.</summary>
+    /// <summary>
+    /// True when reading ended early, so later elements are missing: the stop predicate said so, or a
+    /// truncated file was accepted with <see cref="IO.DicomReadOptions.AllowTruncatedContainers"/>.
+    /// </summary>
     public bool IsPartial { get; internal set; }
 
     public DicomItem? this[DicomTag tag] => TryGet(tag, out var item) ? item : null;

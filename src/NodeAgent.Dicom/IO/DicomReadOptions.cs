@@ -42,6 +42,14 @@ public sealed record DicomReadOptions
     /// <summary>Maximum size of an inflated (deflated transfer syntax) dataset: a deflate bomb stops here.</summary>
     public long MaxInflatedLength { get; init; } = 8L << 30;
 
+    /// <summary>
+    /// Accept a file that ends exactly between two elements inside an item or sequence whose
+    /// declared length runs past the end of the file (a truncated DICOMDIR, say): the containers end
+    /// where the file does and the dataset is marked <see cref="DicomDataset.IsPartial"/>. Off by
+    /// default: such a file is truncated, and that is reported. A value cut in the middle is always an error.
+    /// </summary>
+    public bool AllowTruncatedContainers { get; init; }
+
     /// <summary>Size of the read buffer.</summary>
     public int BufferSize { get; init; } = 16 * 1024;
 

@@ -166,4 +166,36 @@ public class RealWorldQuirkTests
 
         Assert.That(file.Dataset.GetElement(DicomTags.PixelData)!.GetBytes().Length, Is.EqualTo(300_000));
     }
+
+    [Test]
+    public void A_file_truncated_between_elements_of_a_sequence_is_refused_unless_allowed()
+    {
+        var raw = RawDicom.Part10(DicomUids.ExplicitVRLittleEndian)
+            .Text(0x0004, 0x1130, "CS", "ROOT")
+            .SequenceHeader(0x0004, 0x1220, 1000)
+            .Item(28).Text(0x0004, 0x1430, "CS", "PATIENT").Text(0x0010, 0x0020, "LO", "ID1")
+            .Item(500).Text(0x0004, 0x1430, "CS", "STUDY");
+        var path = DicomFiles.WriteTemp(raw.ToArray());
+
+        var ex = Assert.Throws<DicomParseException>(() => DicomFile.Open(path));
+        Assert.That(ex!.Error, Is.EqualTo(DicomParseError.LengthOutOfRange));
+
+        using var file = DicomFile.Open(path, new DicomReadOptions { AllowTruncatedContainers = true });
+        var records = file.Dataset.GetSequence(DicomTags.DirectoryRecordSequence)!;
+        Assert.That(records.Count, Is.EqualTo(2));
+        Assert.That(records[1].GetString(DicomTags.DirectoryRecordType), Is.EqualTo("STUDY"));
+        Assert.That(file.Dataset.IsPartial, Is.True);
+    }
+
+    [Test]
+    public void A_value_cut_in_the_middle_is_an_error_even_when_truncated_containers_are_allowed()
+    {
+        var raw = RawDicom.Part10(DicomUids.ExplicitVRLittleEndian)
+            .SequenceHeader(0x0004, 0x1220, 1000)
+            .Item(500).Element(0x0004, 0x1430, "CS", "STU"u8.ToArray(), declaredLength: 6);
+        var path = DicomFiles.WriteTemp(raw.ToArray());
+
+        var ex = Assert.Throws<DicomParseException>(() => DicomFile.Open(path, new DicomReadOptions { AllowTruncatedContainers = true }));
+        Assert.That(ex!.Error, Is.EqualTo(DicomParseError.LengthOutOfRange));
+    }
 }

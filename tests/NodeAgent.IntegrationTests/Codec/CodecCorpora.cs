@@ -16,7 +16,10 @@ public static class CodecCorpora
 
     /// <summary>
     /// Sample files that are not valid DICOM. pydicom reads them anyway (it takes what is there);
-    /// NodeAgent refuses them with a typed error, as DCMTK's dcmdump also does for the first four.
+    /// NodeAgent refuses them with a typed error, as DCMTK's dcmdump also does for all but
+    /// DICOMDIR-nooffset. That one ends between two elements of its last directory record, which
+    /// DCMTK accepts: so does NodeAgent with <see cref="DicomReadOptions.AllowTruncatedContainers"/>
+    /// (see <see cref="ReadableWhenTruncationAllowed"/>).
     /// </summary>
     public static IReadOnlyDictionary<string, DicomParseError> Malformed { get; } = new Dictionary<string, DicomParseError>(StringComparer.Ordinal)
     {
@@ -28,6 +31,9 @@ public static class CodecCorpora
     };
 
     public static bool IsKnownMalformed(string path) => Malformed.ContainsKey(Path.GetFileName(path));
+
+    /// <summary>Malformed files whose content NodeAgent reads, like DCMTK, when truncated containers are allowed.</summary>
+    public static IReadOnlySet<string> ReadableWhenTruncationAllowed { get; } = new HashSet<string>(StringComparer.Ordinal) { "DICOMDIR-nooffset" };
 
     /// <summary>The real sample files Debian ships with pydicom, DCMTK and GDCM (shared/tools/debian-sample-files.tsv).</summary>
     public static IReadOnlyList<string> DebianSampleFiles()

@@ -58,6 +58,30 @@ public class DicomJsonCommandTests
     }
 
     [Test]
+    public async Task A_file_truncated_between_sequence_elements_is_read_only_when_allowed()
+    {
+        var ds = new DicomDataset(new DicomSequence(DicomTags.ReferencedImageSequence,
+            new DicomDataset().AddOrUpdate(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, "1.2.3"),
+            new DicomDataset().AddOrUpdate(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, "1.2.4")));
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, DicomUids.SecondaryCaptureImageStorage);
+        var full = Path.Combine(_folder, "seq.dcm");
+        new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(full, new NodeAgent.Dicom.IO.DicomWriteOptions { SequenceLength = NodeAgent.Dicom.IO.DicomSequenceLengthEncoding.Defined });
+        var all = File.ReadAllBytes(full);
+        // Cut just before the second item's only element: the file ends between elements.
+        var cut = all.AsSpan().LastIndexOf(new byte[] { 0x08, 0x00, 0x55, 0x11 });
+        var truncated = Path.Combine(_folder, "truncated.dcm");
+        File.WriteAllBytes(truncated, all[..cut]);
+
+        var (strictExit, _, strictErrors) = await RunAsync("dicom", "json", truncated);
+        var (lenientExit, lenientOut, _) = await RunAsync("dicom", "json", "--allow-truncated", truncated);
+
+        Assert.That(strictExit, Is.EqualTo(1));
+        Assert.That(strictErrors, Does.Contain("LengthOutOfRange"));
+        Assert.That(lenientExit, Is.Zero);
+        Assert.That(lenientOut, Does.Contain("1.2.3").And.Not.Contain("1.2.4"));
+    }
+
+    [Test]
     public async Task Without_files_the_command_explains_itself_and_fails()
     {
         var (exit, _, stderr) = await RunAsync("dicom", "json");

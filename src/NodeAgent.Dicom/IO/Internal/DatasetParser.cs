@@ -90,6 +90,11 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
                     return;
                 }
 
+                if (AcceptTruncatedContainer(end))
+                {
+                    return;
+                }
+
                 throw new DicomParseException(DicomParseError.Truncated, offset, scope == Scope.Item ? "the input ends inside a sequence item." : "the input ends inside an element header.");
             }
 
@@ -243,6 +248,13 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
         }
 
         var length = (long)header.Length;
+        if (vr == DicomVR.SQ && options.AllowTruncatedContainers && buffer.Remaining is { } left && length > left)
+        {
+            // Read the items that are there; the sequence ends where the input does.
+            length = left;
+            TruncatedContainers = true;
+        }
+
         CheckLength(header, length, containerEnd);
         if (vr == DicomVR.SQ)
         {
@@ -311,6 +323,11 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
 
             if (!await buffer.TryEnsureAsync(8, async, ct).ConfigureAwait(false))
             {
+                if (AcceptTruncatedContainer(end))
+                {
+                    return sequence;
+                }
+
                 throw new DicomParseException(DicomParseError.Truncated, offset, "the input ends inside a sequence.", tag);
             }
 
@@ -344,6 +361,12 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
             if (itemLength != UndefinedLength)
             {
                 itemEnd = buffer.Position + itemLength;
+                if (options.AllowTruncatedContainers && buffer.Source.Length is { } inputEnd && itemEnd > inputEnd && (end < 0 || inputEnd <= end))
+                {
+                    itemEnd = inputEnd;
+                    TruncatedContainers = true;
+                }
+
                 if ((end >= 0 && itemEnd > end) || (buffer.Source.Length is { } total && itemEnd > total))
                 {
                     throw new DicomParseException(DicomParseError.LengthOutOfRange, offset, $"an item of {itemLength} bytes runs past the end of its sequence or of the input.", tag);
@@ -435,6 +458,16 @@ internal sealed class DatasetParser(ReadBuffer buffer, DicomReadOptions options,
             context.LutDescriptorFirst = element.VR == DicomVR.SS ? (ushort)element.GetNumbers<short>()[0] : element.GetNumbers<ushort>()[0];
         }
     }
+
+    /// <summary>
+    /// With <see cref="DicomReadOptions.AllowTruncatedContainers"/>, input that ends exactly between
+    /// elements inside a defined-length item or sequence ends them there, as DCMTK reads such files.
+    /// </summary>
+    private bool AcceptTruncatedContainer(long end) =>
+        options.AllowTruncatedContainers && end >= 0 && buffer.Available == 0 && buffer.Remaining == 0 && (TruncatedContainers = true);
+
+    /// <summary>Set when <see cref="AcceptTruncatedContainer"/> ended a container early.</summary>
+    public bool TruncatedContainers { get; private set; }
 
     /// <summary>An implicit VR value of unknown type that starts with an item tag is a sequence (private SQs).</summary>
     private async ValueTask<bool> LooksLikeSequenceAsync(long length, bool async, CancellationToken ct)

@@ -46,6 +46,7 @@ internal static class Part10Reader
                     ? (encoding.BigEndian ? DicomTransferSyntax.ExplicitVRBigEndian : DicomTransferSyntax.ExplicitVRLittleEndian)
                     : DicomTransferSyntax.ImplicitVRLittleEndian;
                 await parser.ParseDatasetAsync(dataset, encoding, async, ct).ConfigureAwait(false);
+                dataset.IsPartial |= parser.TruncatedContainers;
             }
 
             if (source is FileByteSource { IsReferenced: false })

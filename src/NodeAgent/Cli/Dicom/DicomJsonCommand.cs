@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NodeAgent.Dicom;
+using NodeAgent.Dicom.IO;
 using NodeAgent.Cli.Internal;
 using NodeAgent.Dicom.Json;
 
@@ -19,12 +20,20 @@ internal static class DicomJsonCommand
             Description = "DICOM files (Part 10, or bare datasets).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var command = new Command("json", "Print each file's dataset as one line of DICOM JSON (JSON Lines).") { files };
-        command.SetAction((parseResult, ct) => RunAsync(parseResult.GetValue(files) ?? [], output, error, ct));
+        var allowTruncated = new Option<bool>("--allow-truncated")
+        {
+            Description = "Also read files that end between two elements of a sequence whose declared length runs past the end of the file (as DCMTK does).",
+        };
+        var command = new Command("json", "Print each file's dataset as one line of DICOM JSON (JSON Lines).") { files, allowTruncated };
+        command.SetAction((parseResult, ct) =>
+        {
+            var options = new DicomReadOptions { AllowTruncatedContainers = parseResult.GetValue(allowTruncated) };
+            return RunAsync(parseResult.GetValue(files) ?? [], options, output, error, ct);
+        });
         return command;
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> paths, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<string> paths, DicomReadOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var failed = 0;
         using var stream = new TextWriterStream(output);
@@ -34,7 +43,7 @@ internal static class DicomJsonCommand
             DicomFile file;
             try
             {
-                file = await DicomFile.OpenAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+                file = await DicomFile.OpenAsync(path, options, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is DicomException or IOException or UnauthorizedAccessException)
             {

@@ -48,6 +48,13 @@ public sealed class DicomFile : IDisposable
         ReadCoreAsync(stream, options, null, async: true, cancellationToken).AsTask();
 
     /// <summary>Reads a bare dataset whose transfer syntax is known (e.g. negotiated on an association).</summary>
+    public static DicomFile ReadDataset(Stream stream, DicomTransferSyntax transferSyntax, DicomReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transferSyntax);
+        return SyncCompletion.Result(ReadCoreAsync(stream, options, transferSyntax, async: false, CancellationToken.None));
+    }
+
+    /// <summary>Reads a bare dataset whose transfer syntax is known (e.g. negotiated on an association).</summary>
     public static Task<DicomFile> ReadDatasetAsync(Stream stream, DicomTransferSyntax transferSyntax, DicomReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transferSyntax);

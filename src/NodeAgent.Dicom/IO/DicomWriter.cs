@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using NodeAgent.Dicom.Internal;
 using NodeAgent.Dicom.IO.Internal;
 
 namespace NodeAgent.Dicom.IO;
@@ -11,6 +12,17 @@ namespace NodeAgent.Dicom.IO;
 public static class DicomWriter
 {
     private static readonly byte[] MetaVersion = [0x00, 0x01];
+
+    /// <summary>Writes a bare dataset (no preamble, no file meta), e.g. a DIMSE data set.</summary>
+    public static void WriteDataset(Stream stream, DicomDataset dataset, DicomTransferSyntax transferSyntax, DicomWriteOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(transferSyntax);
+        options ??= DicomWriteOptions.Default;
+        using var output = new WriteBuffer(stream, options.BufferSize);
+        SyncCompletion.Wait(WriteBodyAsync(output, dataset, transferSyntax, options, async: false, CancellationToken.None));
+    }
 
     /// <summary>Writes a bare dataset (no preamble, no file meta), e.g. a DIMSE data set.</summary>
     public static async Task WriteDatasetAsync(Stream stream, DicomDataset dataset, DicomTransferSyntax transferSyntax, DicomWriteOptions? options = null, CancellationToken cancellationToken = default)
@@ -36,6 +48,37 @@ public static class DicomWriter
         var meta = BuildFileMetaInformation(file, target, options);
         await new DatasetWriter(output, WireEncoding.ExplicitLittle, options).WriteDatasetAsync(meta, async, ct).ConfigureAwait(false);
         await WriteBodyAsync(output, file.Dataset, target, options, async, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes a preamble and file meta group for a data set whose bytes follow as they are, already
+    /// in <paramref name="transferSyntax"/> (a data set received over the network, say).
+    /// </summary>
+    public static void WriteFileHeader(Stream stream, string sopClassUid, string sopInstanceUid, DicomTransferSyntax transferSyntax, string? sourceAeTitle = null, DicomWriteOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(transferSyntax);
+        options ??= DicomWriteOptions.Default;
+        var meta = new DicomDataset();
+        meta.AddOrUpdate(new DicomElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, MetaVersion));
+        meta.AddOrUpdate(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, sopClassUid);
+        meta.AddOrUpdate(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstanceUid);
+        meta.AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, transferSyntax.Uid);
+        meta.AddOrUpdate(DicomTags.ImplementationClassUID, DicomVR.UI, options.ImplementationClassUid);
+        meta.AddOrUpdate(DicomTags.ImplementationVersionName, DicomVR.SH, options.ImplementationVersionName);
+        if (!string.IsNullOrEmpty(sourceAeTitle))
+        {
+            meta.AddOrUpdate(DicomTags.SourceApplicationEntityTitle, DicomVR.AE, sourceAeTitle);
+        }
+
+        var length = EncodedLength.Dataset(meta, WireEncoding.ExplicitLittle, DicomWriteOptions.Default);
+        meta.AddOrUpdate(DicomTags.FileMetaInformationGroupLength, DicomVR.UL, (uint)length);
+        using var output = new WriteBuffer(stream, 4096);
+        output.FreeSpan[..128].Clear();
+        "DICM"u8.CopyTo(output.FreeSpan[128..]);
+        output.Advance(132);
+        SyncCompletion.Wait(new DatasetWriter(output, WireEncoding.ExplicitLittle, options).WriteDatasetAsync(meta, async: false, CancellationToken.None));
+        SyncCompletion.Wait(output.FlushAsync(async: false, CancellationToken.None));
     }
 
     /// <summary>The file meta information written for <paramref name="file"/>: regenerated, with our implementation identity.</summary>

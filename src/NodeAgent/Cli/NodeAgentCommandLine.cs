@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NodeAgent.Cli.Dicom;
+using NodeAgent.Cli.Pacs;
 
 namespace NodeAgent.Cli;
 
@@ -10,6 +11,7 @@ public static class NodeAgentCommandLine
     {
         var root = new RootCommand("NodeAgent: the on-premise node of a federated cancer-imaging network.");
         root.Subcommands.Add(DicomCommands.Build(output, error));
+        root.Subcommands.Add(PacsCommands.Build(output, error));
         return root;
     }
 

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+
+namespace NodeAgent.Dicom.Network.Server.Internal;
+
+/// <summary>The DICOM service provider's log events: AE titles, addresses and counts, never element values.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "DICOM listener on {Address} port {Port} as {AeTitle}")]
+    public static partial void Listening(ILogger logger, System.Net.IPAddress address, int port, string aeTitle);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Association from {CallingAe} at {Remote} accepted ({Accepted} of {Proposed} presentation contexts)")]
+    public static partial void AssociationAccepted(ILogger logger, string callingAe, string remote, int accepted, int proposed);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Association from {CallingAe} at {Remote} rejected: {Reason}")]
+    public static partial void AssociationRejected(ILogger logger, string callingAe, string remote, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Association from {CallingAe} at {Remote} failed: {Problem}")]
+    public static partial void AssociationFailed(ILogger logger, string callingAe, string remote, string problem);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Connection from {Remote} failed before an association: {Problem}")]
+    public static partial void ConnectionFailed(ILogger logger, string remote, string problem);
+
+    // The exception message is left out: file system errors name the file, and its name is a UID.
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Storing an instance from {CallingAe} failed: {ErrorType}")]
+    public static partial void StoreFailed(ILogger logger, string callingAe, string errorType);
+}

@@ -1,0 +1,48 @@
+using NodeAgent.Dicom.Network.Dimse;
+
+namespace NodeAgent.Dicom.Network.Storage;
+
+/// <summary>
+/// Writes each received instance as a Part 10 file named after its SOP Instance UID, with the
+/// data set exactly as the peer sent it. Files appear under their final name only when complete.
+/// </summary>
+public sealed class FolderStoreHandler : IDicomStoreHandler
+{
+    private int _stored;
+
+    public FolderStoreHandler(string directory, bool flushToDisk = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        OutputDirectory = Path.GetFullPath(directory);
+        FlushToDisk = flushToDisk;
+    }
+
+    public string OutputDirectory { get; }
+
+    public bool FlushToDisk { get; }
+
+    public int Stored => _stored;
+
+    /// <summary>Raised after each file is in place (for progress display).</summary>
+    public event Action<string>? InstanceStored;
+
+    public async ValueTask<ushort> StoreAsync(DicomStoreRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsSafeFileName(request.SopInstanceUid))
+        {
+            // A UID is digits and dots; anything else could escape the folder.
+            return DimseStatus.ProcessingFailure;
+        }
+
+        var path = Path.Combine(OutputDirectory, request.SopInstanceUid + ".dcm");
+        await request.Dataset.SaveAsync(path, request.SopClassUid, request.SopInstanceUid, request.CallingAeTitle, FlushToDisk, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _stored);
+        InstanceStored?.Invoke(path);
+        return DimseStatus.Success;
+    }
+
+    private static bool IsSafeFileName(string uid) =>
+        uid.Length is > 0 and <= 64 && uid.All(c => char.IsAsciiDigit(c) || c == '.');
+}

@@ -159,6 +159,13 @@ public sealed class DicomServer : IAsyncDisposable
             ServerLog.ConnectionFailed(_logger, remote, ex.Message);
             socket.Dispose();
         }
+#pragma warning disable CA1031 // One association's unexpected failure (a handler's bug) must never stop the service.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ServerLog.ConnectionCrashed(_logger, remote, ex.GetType().Name, ex);
+            socket.Dispose();
+        }
         finally
         {
             Interlocked.Decrement(ref _active);

@@ -79,9 +79,15 @@ internal sealed class AssociationChannel : IAsyncDisposable
         try
         {
             var pdu = await channel.ReadPduAsync(settings.AssociationTimeout, "an association request", cancellationToken).ConfigureAwait(false);
+            if (pdu is null)
+            {
+                // A port probe or health check: connected, then closed without a word.
+                throw new DicomNetworkException($"{peer} closed the connection without asking for an association.");
+            }
+
             if (pdu is not AssociateRequestPdu request)
             {
-                throw await channel.UnexpectedAsync(pdu!, cancellationToken).ConfigureAwait(false);
+                throw await channel.UnexpectedAsync(pdu, cancellationToken).ConfigureAwait(false);
             }
 
             channel.Request = request;

@@ -20,6 +20,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Connection from {Remote} failed before an association: {Problem}")]
     public static partial void ConnectionFailed(ILogger logger, string remote, string problem);
 
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "Serving {Remote} failed unexpectedly ({ErrorType}); the service goes on")]
+    public static partial void ConnectionCrashed(ILogger logger, string remote, string errorType, Exception exception);
+
     // The exception message is left out: file system errors name the file, and its name is a UID.
     [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Storing an instance from {CallingAe} failed: {ErrorType}")]
     public static partial void StoreFailed(ILogger logger, string callingAe, string errorType);

@@ -17,13 +17,13 @@ public static class PeerComparison
     // cp and dcmconv do not fsync; neither do we here (Save does by default).
     private static readonly NodeAgent.Dicom.IO.DicomWriteOptions NoSync = new() { FlushToDisk = false };
 
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
         var runs = 5;
         string? corpus = null;
         string? output = null;
         var skipMemory = false;
-        var sections = new HashSet<string>(["scan", "readwrite", "memory"], StringComparer.Ordinal);
+        var sections = new HashSet<string>(["scan", "readwrite", "memory", "store", "find-get"], StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,8 +34,8 @@ public static class PeerComparison
                 case "--skip-memory": skipMemory = true; break;
                 case "--sections": sections = [.. args[++i].Split(',')]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory --skip-memory");
-                    return Task.FromResult(2);
+                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory,store,find-get --skip-memory");
+                    return 2;
             }
         }
 
@@ -70,13 +70,31 @@ public static class PeerComparison
             MemorySection(report);
         }
 
+        if (sections.Contains("store") || sections.Contains("find-get"))
+        {
+            report.AppendLine("## DICOM networking (loopback; TCP_NODELAY on for every DCMTK tool and Orthanc)");
+            report.AppendLine();
+            if (sections.Contains("store"))
+            {
+                await NetworkComparison.StoreReceiveAsync(report, files, runs).ConfigureAwait(false);
+            }
+
+            if (sections.Contains("find-get"))
+            {
+                await NetworkComparison.FindAndGetAsync(report, runs).ConfigureAwait(false);
+            }
+
+            report.AppendLine(CultureInfo.InvariantCulture, $"Peak working set of the benchmark process (NodeAgent's side of every network test): {Environment.WorkingSet / 1e6:F0} MB now, {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB at most.");
+            report.AppendLine();
+        }
+
         Console.WriteLine(report);
         if (output is not null)
         {
             File.WriteAllText(output, report.ToString());
         }
 
-        return Task.FromResult(0);
+        return 0;
     }
 
     private static void HeaderScanSection(StringBuilder report, string directory, List<string> files, long bytes, int runs)

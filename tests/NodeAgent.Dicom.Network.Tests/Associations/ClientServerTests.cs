@@ -99,6 +99,33 @@ public class ClientServerTests
     }
 
     [Test]
+    public async Task A_session_runs_many_queries_and_an_echo_on_one_association()
+    {
+        var handler = new CountingFindHandler(2);
+        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomFindHandler>(handler));
+        var client = Client(server.Port);
+
+        await using (var session = await client.OpenSessionAsync())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var found = 0;
+                await foreach (var _ in session.FindAsync(DicomQuery.Create(i % 2 == 0 ? DicomQueryLevel.Study : DicomQueryLevel.Patient, i % 2 == 0 ? DicomQueryModel.StudyRoot : DicomQueryModel.PatientRoot)))
+                {
+                    found++;
+                }
+
+                Assert.That(found, Is.EqualTo(2));
+                Assert.That(server.ActiveAssociations, Is.EqualTo(1), "the association stays open between queries");
+            }
+
+            Assert.That(await session.EchoAsync(), Is.GreaterThan(TimeSpan.Zero));
+        }
+
+        Assert.That(handler.LastRequest!.Model, Is.EqualTo(DicomQueryModel.StudyRoot));
+    }
+
+    [Test]
     public async Task Stopping_a_find_early_sends_a_cancel_that_stops_the_handler()
     {
         var handler = new CountingFindHandler(int.MaxValue, TimeSpan.FromMilliseconds(20));

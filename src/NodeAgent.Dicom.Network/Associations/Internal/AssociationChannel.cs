@@ -158,6 +158,7 @@ internal sealed class AssociationChannel : IAsyncDisposable
     public async Task<DimseMessage?> ReceiveMessageAsync(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         using var command = new MemoryStream();
+        using var inactivity = timeout is { } t ? new InactivityTimer(t, _settings.TimeProvider, cancellationToken) : null;
         DimseCommand? parsed = null;
         ReceivedDataset? data = null;
         byte contextId = 0;
@@ -165,7 +166,7 @@ internal sealed class AssociationChannel : IAsyncDisposable
         {
             while (true)
             {
-                var pdu = await ReadPduAsync(timeout, "a DIMSE message", cancellationToken).ConfigureAwait(false);
+                var pdu = await ReadPduAsync(inactivity, "a DIMSE message", cancellationToken).ConfigureAwait(false);
                 switch (pdu)
                 {
                     case null:
@@ -362,21 +363,31 @@ internal sealed class AssociationChannel : IAsyncDisposable
     /// <summary>Reads a PDU, giving up after <paramref name="timeout"/> (on the injected clock) with an A-ABORT.</summary>
     private async Task<Pdu?> ReadPduAsync(TimeSpan? timeout, string waitingFor, CancellationToken cancellationToken)
     {
-        using var timer = timeout is { } t ? new CancellationTokenSource(t, _settings.TimeProvider) : null;
-        using var linked = timer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+        if (timeout is not { } t)
+        {
+            return await ReadPduAsync((InactivityTimer?)null, waitingFor, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var timer = new InactivityTimer(t, _settings.TimeProvider, cancellationToken);
+        return await ReadPduAsync(timer, waitingFor, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Pdu?> ReadPduAsync(InactivityTimer? timer, string waitingFor, CancellationToken cancellationToken)
+    {
+        timer?.Restart();
         try
         {
-            return await _reader.ReadAsync(linked?.Token ?? cancellationToken).ConfigureAwait(false);
+            return await _reader.ReadAsync(timer?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (PduFormatException ex)
         {
             await AbortAsync(AbortSource.ServiceProvider, ex.Reason).ConfigureAwait(false);
             throw new AssociationAbortedException($"{Peer} sent a malformed PDU while we waited for {waitingFor}; the association was aborted. {ex.Message}");
         }
-        catch (OperationCanceledException) when (timer?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timer?.Fired == true && !cancellationToken.IsCancellationRequested)
         {
             await AbortAsync(AbortSource.ServiceUser, AbortReason.NotSpecified).ConfigureAwait(false);
-            throw new TimeoutException($"{Peer} did not answer within {timeout!.Value.TotalSeconds:0.#} s while we waited for {waitingFor}; the association was aborted.");
+            throw new TimeoutException($"{Peer} did not answer within {timer.Timeout.TotalSeconds:0.#} s while we waited for {waitingFor}; the association was aborted.");
         }
         catch (IOException ex)
         {

@@ -161,8 +161,24 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var next = channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken);
 
-        // Whatever arrives during the find (a C-CANCEL, or anything else) stops the handler.
-        using var stopOnMessage = next.ContinueWith(_ => cancel.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // Whatever arrives during the find (a C-CANCEL, or anything else) stops the handler. The read
+        // may outlive this find (it becomes the next message), so the cancel may find the source disposed.
+        _ = next.ContinueWith(
+            static (_, state) =>
+            {
+                try
+                {
+                    ((CancellationTokenSource)state!).Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The find was over before the next message came.
+                }
+            },
+            cancel,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         var status = DimseStatus.Success;
         try
         {

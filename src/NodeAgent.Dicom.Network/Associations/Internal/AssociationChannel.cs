@@ -61,8 +61,11 @@ internal sealed class AssociationChannel : IAsyncDisposable
                 case AssociateRejectPdu reject:
                     channel.State = AssociationState.Idle;
                     throw new AssociationRejectedException(peer, reject);
+                case null:
+                    channel.State = AssociationState.Idle;
+                    throw new DicomNetworkException($"{peer} closed the connection without answering our association request (does it expect TLS, or is this not its DICOM port?).");
                 default:
-                    throw await channel.UnexpectedAsync(answer!, cancellationToken).ConfigureAwait(false);
+                    throw await channel.UnexpectedAsync(answer, cancellationToken).ConfigureAwait(false);
             }
         }
         catch

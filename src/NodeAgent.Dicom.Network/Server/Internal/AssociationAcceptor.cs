@@ -43,7 +43,15 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
             var findHandler = scope.ServiceProvider.GetService<IDicomFindHandler>();
             var echoHandler = scope.ServiceProvider.GetService<IDicomEchoHandler>();
             var results = ContextNegotiator.Negotiate(request.PresentationContexts, storeHandler is not null, findHandler is not null);
-            await channel.AcceptAsync(new AssociateAcceptPdu(request.CalledAeTitle, request.CallingAeTitle, results, new UserInformation { MaxPduLength = options.MaxPduLength }), cancellationToken).ConfigureAwait(false);
+            var user = new UserInformation
+            {
+                MaxPduLength = options.MaxPduLength,
+
+                // We perform one operation at a time: a proposed window is answered 1/1 (PS3.7 D.3.3.3).
+                MaxOperationsInvoked = request.UserInformation.MaxOperationsInvoked is null ? null : (ushort)1,
+                MaxOperationsPerformed = request.UserInformation.MaxOperationsInvoked is null ? null : (ushort)1,
+            };
+            await channel.AcceptAsync(new AssociateAcceptPdu(request.CalledAeTitle, request.CallingAeTitle, results, user), cancellationToken).ConfigureAwait(false);
             var accepted = results.Count(r => r.IsAccepted);
             ServerLog.AssociationAccepted(logger, request.CallingAeTitle, remote, accepted, results.Count);
             var handlers = new Handlers(echoHandler, storeHandler, findHandler);

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using NodeAgent.Dicom;
+using NodeAgent.Dicom.Network.Pdus;
+
+namespace NodeAgent.Fuzzing;
+
+/// <summary>
+/// Feeds one input to the PDU decoder and to the PDU reader (as a byte stream that may hold several
+/// PDUs). Allowed: PDUs, or a <see cref="DicomException"/> (a format error). Anything else is a finding.
+/// </summary>
+public sealed class PduFuzzTarget
+{
+    public FuzzFinding? Run(byte[] input)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            try
+            {
+                PduCodec.Decode(input);
+            }
+            catch (DicomException)
+            {
+            }
+
+            using var reader = new PduReader(new MemoryStream(input, writable: false), 64 * 1024);
+            while (reader.ReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult() is not null)
+            {
+            }
+        }
+        catch (DicomException)
+        {
+            // The contract: malformed PDUs are a typed error.
+        }
+        catch (Exception ex)
+        {
+            return new FuzzFinding("exception", $"{ex.GetType().FullName}: {ex.Message}\n{ex.StackTrace}", input);
+        }
+
+        return watch.Elapsed > TimeSpan.FromSeconds(10) ? new FuzzFinding("slow", $"{watch.Elapsed.TotalMilliseconds:F0} ms", input) : null;
+    }
+
+    /// <summary>Valid PDUs of every type to mutate.</summary>
+    public static List<byte[]> Seeds() =>
+    [
+        PduCodec.Encode(new AssociateRequestPdu("ORTHANC", "NODEAGENT",
+            [new PresentationContextProposal(1, DicomUids.Verification, [DicomUids.ImplicitVRLittleEndian]), new PresentationContextProposal(3, DicomUids.CTImageStorage, [DicomUids.ExplicitVRLittleEndian, DicomUids.JPEGBaseline8Bit])],
+            new UserInformation
+            {
+                MaxOperationsInvoked = 1,
+                RoleSelections = [new RoleSelection(DicomUids.CTImageStorage, false, true)],
+                ExtendedNegotiations = [new ExtendedNegotiation(DicomUids.StudyRootQueryRetrieveInformationModelFind, new byte[] { 1, 1, 1 })],
+                UserIdentity = UserIdentityRequest.UsernamePasscode("user", "pass"),
+            })),
+        PduCodec.Encode(new AssociateAcceptPdu("A", "B", [new PresentationContextResult(1, PresentationContextResultCode.Acceptance, DicomUids.ImplicitVRLittleEndian)], new UserInformation { UserIdentityServerResponse = new byte[] { 1 } })),
+        [.. PduCodec.Encode(new DataTransferPdu([new PresentationDataValue(1, true, true, new byte[40])])), .. PduCodec.Encode(new ReleaseRequestPdu())],
+        PduCodec.Encode(new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, 3)),
+        PduCodec.Encode(new AbortPdu(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu)),
+    ];
+}

@@ -74,9 +74,9 @@ public sealed class DicomQuery
     public DicomQuery Match(DicomTag tag, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!Ascii.IsValid(value) && !Identifier.Contains(DicomTags.SpecificCharacterSet))
+        if (!Ascii.IsValid(value) && Identifier.CharacterSet.IsDefault)
         {
-            // Keys already set were ASCII, so they stay valid in UTF-8.
+            // Keys already set were ASCII, so they stay valid in UTF-8. A character set the caller chose is kept.
             Identifier.AddOrUpdate(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192");
         }
 

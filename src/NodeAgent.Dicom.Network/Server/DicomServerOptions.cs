@@ -26,6 +26,14 @@ public sealed record DicomServerOptions
     /// <summary>An established association with no message for this long is aborted.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Transfer syntaxes chosen first when a sender proposes several, in this order; any other syntax
+    /// we can read is accepted in the sender's order after them. Like DCMTK's storescp, uncompressed
+    /// little endian comes first: a sender offering a lossy syntax first for data it holds
+    /// uncompressed would otherwise be asked to compress it, which it often cannot do.
+    /// </summary>
+    public IReadOnlyList<string> PreferredTransferSyntaxes { get; init; } = [DicomUids.ExplicitVRLittleEndian, DicomUids.ImplicitVRLittleEndian];
+
     public uint MaxPduLength { get; init; } = 256 * 1024;
 
     /// <summary>Associations served at once; more are rejected as transient (local limit exceeded).</summary>

@@ -128,7 +128,8 @@ public static class DicomWriter
 
         await output.FlushAsync(async, ct).ConfigureAwait(false);
         var underlying = output.Stream;
-        var deflater = new DeflateStream(underlying, options.DeflateLevel, leaveOpen: true);
+        var counted = new CountingStream(underlying);
+        var deflater = new DeflateStream(counted, options.DeflateLevel, leaveOpen: true);
         try
         {
             output.Redirect(deflater);
@@ -149,6 +150,14 @@ public static class DicomWriter
         }
 
         output.Redirect(underlying);
+
+        // PS3.5 A.5: a deflated stream of odd length gets one trailing NUL, so the data set stays even
+        // (DCMTK refuses odd fragments over the network).
+        if ((counted.Written & 1) == 1)
+        {
+            await output.WriteAsync(new byte[] { 0 }, async, ct).ConfigureAwait(false);
+            await output.FlushAsync(async, ct).ConfigureAwait(false);
+        }
     }
 
     private static void CheckConvertible(DicomFile file, DicomTransferSyntax target)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using NodeAgent.Dicom.Network.Associations;
 using NodeAgent.Dicom.Network.Client;
+using NodeAgent.Dicom.Network.Pdus;
 using NodeAgent.Dicom.Network.Query;
 using NodeAgent.Dicom.Network.Server;
 using NodeAgent.Dicom.Network.Storage;
@@ -33,6 +34,30 @@ public class ClientServerTests
         Assert.That(elapsed, Is.GreaterThan(TimeSpan.Zero));
     }
 
+    [Test]
+    public async Task The_server_prefers_explicit_then_implicit_little_endian_over_the_proposers_order()
+    {
+        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomStoreHandler>(new CollectingStoreHandler()));
+        await using var peer = await ScriptedPeer.ConnectAsync(server.Port);
+        string[] lossyFirst = [DicomUids.JPEGBaseline8Bit, DicomUids.ImplicitVRLittleEndian, DicomUids.ExplicitVRLittleEndian];
+        string[] implicitLast = [DicomUids.JPEG2000, DicomUids.ExplicitVRBigEndian, DicomUids.ImplicitVRLittleEndian];
+        string[] compressedOnly = [DicomUids.RLELossless, DicomUids.JPEG2000];
+
+        await peer.SendAsync(new AssociateRequestPdu("NODEAGENT", "PROPOSER",
+            [
+                new PresentationContextProposal(1, DicomUids.CTImageStorage, lossyFirst),
+                new PresentationContextProposal(3, DicomUids.MRImageStorage, implicitLast),
+                new PresentationContextProposal(5, DicomUids.SecondaryCaptureImageStorage, compressedOnly),
+            ],
+            new UserInformation()));
+        var accept = await peer.ReadAsync<AssociateAcceptPdu>();
+
+        var chosen = accept.PresentationContexts.ToDictionary(c => c.Id, c => c.TransferSyntax);
+        Assert.That(chosen[1], Is.EqualTo(DicomUids.ExplicitVRLittleEndian));
+        Assert.That(chosen[3], Is.EqualTo(DicomUids.ImplicitVRLittleEndian));
+        Assert.That(chosen[5], Is.EqualTo(DicomUids.RLELossless), "among compressed syntaxes the proposer's order stands");
+    }
+
     [TestCase(DicomUids.ExplicitVRLittleEndian)]
     [TestCase(DicomUids.ImplicitVRLittleEndian)]
     [TestCase(DicomUids.ExplicitVRBigEndian)]
@@ -42,7 +67,8 @@ public class ClientServerTests
         var folder = TestFiles.Folder();
         var files = Enumerable.Range(1, 12).Select(i => TestFiles.Write(folder, i, DicomTransferSyntax.FromUid(syntax), pixels: 20_000)).ToList();
         var handler = new CollectingStoreHandler();
-        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomStoreHandler>(handler));
+        // The server prefers the file's own syntax here, so each one crosses the wire as it is.
+        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomStoreHandler>(handler), new DicomServerOptions { PreferredTransferSyntaxes = [syntax] });
 
         // A small PDU size forces every data set across many P-DATA-TF PDUs.
         var result = await Client(server.Port, maxPdu: 4096).StoreAsync(files);

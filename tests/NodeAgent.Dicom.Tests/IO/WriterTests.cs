@@ -78,6 +78,27 @@ public class WriterTests
     }
 
     [Test]
+    public void A_deflated_data_set_is_padded_to_even_length()
+    {
+        // Deflate output has whatever length the compressor gives; a dozen different values make odd
+        // lengths certain, and each must gain the trailing NUL PS3.5 A.5 asks for and still read back.
+        var lengths = new HashSet<int>();
+        for (var i = 0; i < 12; i++)
+        {
+            var original = SampleDataset();
+            original.AddOrUpdate(DicomTags.StudyDescription, new string('x', i) + "study " + (i * 7919));
+            var bytes = DicomFiles.Save(new DicomFile(original, DicomTransferSyntax.DeflatedExplicitVRLittleEndian));
+            lengths.Add(bytes.Length);
+
+            Assert.That(bytes.Length % 2, Is.Zero, $"variant {i}");
+            using var read = DicomFiles.ReadBytes(bytes);
+            Assert.That(DicomDatasetDiff.Compare(original, read.Dataset), Is.Empty, $"variant {i}");
+        }
+
+        Assert.That(lengths, Has.Count.GreaterThan(3), "the variants must deflate to different lengths");
+    }
+
+    [Test]
     public void Big_endian_output_swaps_binary_values_but_not_bytes_or_text()
     {
         var bytes = DicomFiles.Save(new DicomFile(SampleDataset(), DicomTransferSyntax.ExplicitVRLittleEndian), new DicomWriteOptions { TransferSyntax = DicomTransferSyntax.ExplicitVRBigEndian });

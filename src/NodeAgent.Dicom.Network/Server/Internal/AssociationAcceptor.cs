@@ -42,7 +42,7 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
             var storeHandler = scope.ServiceProvider.GetService<IDicomStoreHandler>();
             var findHandler = scope.ServiceProvider.GetService<IDicomFindHandler>();
             var echoHandler = scope.ServiceProvider.GetService<IDicomEchoHandler>();
-            var results = ContextNegotiator.Negotiate(request.PresentationContexts, storeHandler is not null, findHandler is not null);
+            var results = ContextNegotiator.Negotiate(request.PresentationContexts, options.PreferredTransferSyntaxes, storeHandler is not null, findHandler is not null);
             var user = new UserInformation
             {
                 MaxPduLength = options.MaxPduLength,

@@ -6,9 +6,10 @@ namespace NodeAgent.Dicom.Network.Server.Internal;
 
 /// <summary>
 /// Decides each proposed presentation context: supported abstract syntaxes (verification; storage
-/// classes when a store handler exists; query models when a find handler exists) get the first
-/// proposed transfer syntax we can read, which is every registered one (compressed data is stored
-/// as sent, never decoded).
+/// classes when a store handler exists; query models when a find handler exists) get, among the
+/// proposed transfer syntaxes we can read (every registered one: compressed data is stored as sent),
+/// the server's preferred ones first (<see cref="DicomServerOptions.PreferredTransferSyntaxes"/>),
+/// then the others in the order proposed.
 /// </summary>
 internal static class ContextNegotiator
 {
@@ -22,7 +23,7 @@ internal static class ContextNegotiator
         DicomUids.PatientRootQueryRetrieveInformationModelFind, DicomUids.StudyRootQueryRetrieveInformationModelFind,
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    public static List<PresentationContextResult> Negotiate(IEnumerable<PresentationContextProposal> proposals, bool canStore, bool canFind)
+    public static List<PresentationContextResult> Negotiate(IEnumerable<PresentationContextProposal> proposals, IReadOnlyList<string> preferred, bool canStore, bool canFind)
     {
         var results = new List<PresentationContextResult>();
         foreach (var proposal in proposals)
@@ -36,14 +37,27 @@ internal static class ContextNegotiator
                 continue;
             }
 
-            // Commands and queries are small: any native syntax will do; storage takes what is proposed first.
-            var syntax = proposal.TransferSyntaxes.FirstOrDefault(IsReadable);
+            var syntax = proposal.TransferSyntaxes.Where(IsReadable).OrderBy(Rank).FirstOrDefault();
             results.Add(syntax is null
                 ? new PresentationContextResult(proposal.Id, PresentationContextResultCode.TransferSyntaxesNotSupported, proposal.TransferSyntaxes[0])
                 : new PresentationContextResult(proposal.Id, PresentationContextResultCode.Acceptance, syntax));
         }
 
         return results;
+
+        // OrderBy is stable: the proposer's order decides among the syntaxes we have no preference for.
+        int Rank(string uid)
+        {
+            for (var i = 0; i < preferred.Count; i++)
+            {
+                if (preferred[i] == uid)
+                {
+                    return i;
+                }
+            }
+
+            return preferred.Count;
+        }
     }
 
     private static bool IsReadable(string uid)

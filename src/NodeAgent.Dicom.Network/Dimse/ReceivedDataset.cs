@@ -38,7 +38,7 @@ public sealed class ReceivedDataset : IDisposable
     {
         if (_file is null && Length + bytes.Length > _memoryThreshold)
         {
-            _file = CreateSpoolFile(_spoolDirectory);
+            _file = PrivateTemporaryFile.Create(_spoolDirectory, "nodeagent-dimse", FileShare.Read);
             foreach (var segment in Segments())
             {
                 await _file.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
@@ -184,29 +184,5 @@ public sealed class ReceivedDataset : IDisposable
 
         _chunks.Clear();
         _lastChunkUsed = ChunkSize;
-    }
-
-    private static FileStream CreateSpoolFile(string? directory)
-    {
-        var path = Path.Combine(directory ?? Path.GetTempPath(), $"nodeagent-dimse-{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.Read,
-            Options = FileOptions.DeleteOnClose,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        var stream = new FileStream(path, options);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.Delete(path);
-        }
-
-        return stream;
     }
 }

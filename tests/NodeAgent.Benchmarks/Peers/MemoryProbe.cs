@@ -17,9 +17,14 @@ public static class MemoryProbe
     }
 
     /// <summary>VmHWM from /proc/self/status: the peak resident set of this process.</summary>
-    public static long PeakResidentKilobytes()
+    public static long PeakResidentKilobytes() => PeakResidentKilobytes("self");
+
+    /// <summary>VmHWM of another running process (a listener under measurement).</summary>
+    public static long PeakResidentKilobytes(int pid) => PeakResidentKilobytes(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static long PeakResidentKilobytes(string process)
     {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{process}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

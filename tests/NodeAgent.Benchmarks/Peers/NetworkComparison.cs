@@ -28,32 +28,43 @@ internal static class NetworkComparison
         var bytes = files.Sum(f => new FileInfo(f).Length);
         var output = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), "nodeagent-bench-store-out");
 
-        var handler = new FolderStoreHandler(output, flushToDisk: false);
-        var services = new ServiceCollection().AddSingleton<IDicomStoreHandler>(handler).BuildServiceProvider();
-        var ours = new DicomServer(new DicomServerOptions { AeTitle = "NODEAGENT", Port = 0 }, services);
-        ours.Start();
+        // Both receivers are processes of their own, started once and measured over every run: the
+        // peak resident memory they report at the end is what a long-running listener needs.
         Measurement nodeAgent;
-        try
+        long nodeAgentPeakKb;
+        await using (var ours = await DcmtkListener.StartAsync("dotnet", "NODEAGENT", port => NodeAgentCli.Arguments("pacs", "listen", "--port", port.ToString(Invariant), "--aet", "NODEAGENT", "--output", output, "--bind", "127.0.0.1")).ConfigureAwait(false))
         {
-            nodeAgent = Measurement.Take("storescu → NodeAgent listener", runs, files.Count, bytes, () => Reset(output), () => Send(ours.Port, "NODEAGENT", source, files.Count, output));
+            nodeAgent = Measurement.Take("storescu → nodeagent pacs listen", runs, files.Count, bytes, () => Reset(output), () => Send(ours.Port, "NODEAGENT", source, files.Count, output));
+            nodeAgentPeakKb = MemoryProbe.PeakResidentKilobytes(ours.Pid);
         }
-        finally
+
+        // The same server hosted in this long-running process, as the agent's service will host it.
+        Measurement inProcess;
+        var services = new ServiceCollection().AddSingleton<IDicomStoreHandler>(new FolderStoreHandler(output, flushToDisk: false)).BuildServiceProvider();
+        await using (services.ConfigureAwait(false))
         {
-            await ours.DisposeAsync().ConfigureAwait(false);
-            await services.DisposeAsync().ConfigureAwait(false);
+            var server = new DicomServer(new DicomServerOptions { AeTitle = "NODEAGENT", Port = 0 }, services);
+            await using (server.ConfigureAwait(false))
+            {
+                server.Start();
+                inProcess = Measurement.Take("storescu → NodeAgent's DicomServer in a long-running process", runs, files.Count, bytes, () => Reset(output), () => Send(server.Port, "NODEAGENT", source, files.Count, output));
+            }
         }
 
         Measurement dcmtk;
+        long dcmtkPeakKb;
         Reset(output);
         await using (var storescp = await DcmtkListener.StartStoreScpAsync("STORESCP", output, ["+B"]).ConfigureAwait(false))
         {
             dcmtk = Measurement.Take("storescu → storescp +B (DCMTK 3.6.7)", runs, files.Count, bytes, () => Reset(output), () => Send(storescp.Port, "STORESCP", source, files.Count, output));
+            dcmtkPeakKb = MemoryProbe.PeakResidentKilobytes(storescp.Pid);
         }
 
         report.AppendLine(CultureInfo.InvariantCulture, $"### C-STORE receive: storescu sends {files.Count} CT files ({bytes / 1e6:F0} MB) over one association, loopback, written to tmpfs");
         report.AppendLine();
-        Table(report, [nodeAgent, dcmtk], m => $"{m.ItemsPerSecond:N0} files/s, {m.MegabytesPerSecond:N0} MB/s");
-        report.AppendLine(CultureInfo.InvariantCulture, $"NodeAgent receives in {nodeAgent.Median / dcmtk.Median:F2}x the time of storescp (the sender, storescu, is the same process for both, start-up included).");
+        Table(report, [nodeAgent, inProcess, dcmtk], m => $"{m.ItemsPerSecond:N0} files/s, {m.MegabytesPerSecond:N0} MB/s");
+        report.AppendLine(CultureInfo.InvariantCulture, $"NodeAgent receives in {nodeAgent.Median / dcmtk.Median:F2}x the time of storescp as the `pacs listen` CLI, {inProcess.Median / dcmtk.Median:F2}x hosted in a long-running process (the sender, storescu, is the same for all, start-up included; it converts every file to explicit VR little endian for all receivers).");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Peak resident memory of the receiving process after {runs + 3} batches ({(runs + 3) * files.Count} files): nodeagent pacs listen {nodeAgentPeakKb / 1024.0:F0} MB (the .NET runtime included), storescp {dcmtkPeakKb / 1024.0:F0} MB.");
         report.AppendLine();
         Directory.Delete(source, recursive: true);
         Reset(output);
@@ -91,21 +102,7 @@ internal static class NetworkComparison
         {
             for (var i = 0; i < Queries; i++)
             {
-                var count = 0;
-                var results = client.FindAsync(Query()).GetAsyncEnumerator();
-                try
-                {
-                    while (results.MoveNextAsync().AsTask().GetAwaiter().GetResult())
-                    {
-                        count++;
-                    }
-                }
-                finally
-                {
-                    results.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                }
-
-                Check(count == expected, "NodeAgent's C-FIND gave another count");
+                Check(Count(client.FindAsync(Query())) == expected, "NodeAgent's C-FIND gave another count");
             }
         });
         var session = Measurement.Take($"NodeAgent: {Queries} C-FINDs on one association (a session)", runs, Queries, 0, () => { }, () =>
@@ -115,21 +112,7 @@ internal static class NetworkComparison
             {
                 for (var i = 0; i < Queries; i++)
                 {
-                    var count = 0;
-                    var results = open.FindAsync(Query()).GetAsyncEnumerator();
-                    try
-                    {
-                        while (results.MoveNextAsync().AsTask().GetAwaiter().GetResult())
-                        {
-                            count++;
-                        }
-                    }
-                    finally
-                    {
-                        results.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                    }
-
-                    Check(count == expected, "NodeAgent's C-FIND gave another count");
+                    Check(Count(open.FindAsync(Query())) == expected, "NodeAgent's C-FIND gave another count");
                 }
             }
             finally
@@ -175,23 +158,60 @@ internal static class NetworkComparison
         }
 
         identifier.Match(Dicom.DicomTags.StudyInstanceUID, studyUid);
-        var ours = Measurement.Take($"NodeAgent C-GET ({count} instances)", runs, count, bytes, () => Reset(output), () =>
+        var ours = Measurement.Take($"NodeAgent C-GET in a long-running process ({count} instances)", runs, count, bytes, () => Reset(output), () =>
         {
             var result = client.GetAsync(identifier, new FolderStoreHandler(output, flushToDisk: false)).GetAwaiter().GetResult();
             Check(result.Completed == count && Directory.GetFiles(output).Length == count, $"NodeAgent's C-GET delivered {result.Completed} of {count}");
         });
+        var port = orthanc.DicomPort.ToString(Invariant);
+        long cliPeakKb = 0, getscuPeakKb = 0;
+        var cli = Measurement.Take($"nodeagent pacs get, a process per run ({count} instances)", runs, count, bytes, () => Reset(output), () =>
+        {
+            cliPeakKb = Math.Max(cliPeakKb, RunMeasured("dotnet", NodeAgentCli.Arguments("pacs", "get", "--host", "127.0.0.1", "--port", port, "--called-ae", orthanc.AeTitle, "--study-uid", studyUid, "--output", output)));
+            Check(Directory.GetFiles(output).Length == count, "nodeagent pacs get delivered another count");
+        });
         var dcmtk = Measurement.Take($"getscu (DCMTK 3.6.7, {count} instances)", runs, count, bytes, () => Reset(output), () =>
         {
-            Check(Run("getscu", ["-S", "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={studyUid}", "-od", output, "-aec", orthanc.AeTitle, "127.0.0.1", orthanc.DicomPort.ToString(Invariant)]), "getscu failed");
+            getscuPeakKb = Math.Max(getscuPeakKb, RunMeasured("getscu", ["-S", "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={studyUid}", "-od", output, "-aec", orthanc.AeTitle, "127.0.0.1", port]));
             Check(Directory.GetFiles(output).Length == count, "getscu delivered another count");
         });
         Reset(output);
 
         report.AppendLine(CultureInfo.InvariantCulture, $"### C-GET of a {count}-instance CT study ({bytes / 1e6:F0} MB) from Orthanc 1.10.1, written to tmpfs");
         report.AppendLine();
-        Table(report, [ours, dcmtk], m => $"{m.ItemsPerSecond:N0} files/s, {m.MegabytesPerSecond:N0} MB/s");
-        report.AppendLine(CultureInfo.InvariantCulture, $"NodeAgent's C-GET takes {ours.Median / dcmtk.Median:F2}x the time of getscu's (Orthanc, the sender, is the same for both).");
+        Table(report, [ours, cli, dcmtk], m => $"{m.ItemsPerSecond:N0} files/s, {m.MegabytesPerSecond:N0} MB/s");
+        report.AppendLine(CultureInfo.InvariantCulture, $"NodeAgent's C-GET takes {ours.Median / dcmtk.Median:F2}x the time of getscu's in a long-running process, {cli.Median / dcmtk.Median:F2}x as a CLI process of its own (start-up and JIT included, as for getscu; Orthanc, the sender, is the same for all).");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Peak resident memory (GNU time, largest over the runs): nodeagent pacs get {cliPeakKb / 1024.0:F0} MB (the .NET runtime included), getscu {getscuPeakKb / 1024.0:F0} MB.");
         report.AppendLine();
+    }
+
+    /// <summary>Counts the matches of a C-FIND, waiting on each: the measured loops are synchronous, like findscu.</summary>
+    private static int Count(IAsyncEnumerable<Dicom.DicomDataset> results)
+    {
+        var count = 0;
+        var enumerator = results.GetAsyncEnumerator();
+        try
+        {
+            while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            {
+                count++;
+            }
+        }
+        finally
+        {
+            enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        return count;
+    }
+
+    /// <summary>Runs a process under GNU time and returns its peak resident set in KB.</summary>
+    private static long RunMeasured(string command, string[] args)
+    {
+        var result = ExternalProcess.Run("/usr/bin/time", ["-f", "peak-rss-kb %M", command, .. args], timeout: TimeSpan.FromMinutes(10));
+        Check(result.ExitCode == 0, $"{command} failed: {result.StandardError}");
+        var line = result.StandardError.Split('\n').Last(l => l.StartsWith("peak-rss-kb ", StringComparison.Ordinal));
+        return long.Parse(line["peak-rss-kb ".Length..].Trim(), Invariant);
     }
 
     private static void Send(int port, string calledAe, string source, int expected, string output)

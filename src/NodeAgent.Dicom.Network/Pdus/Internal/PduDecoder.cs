@@ -82,86 +82,75 @@ internal static class PduDecoder
 
     private static AssociateRequestPdu DecodeAssociateRequest(ReadOnlySpan<byte> body)
     {
-        var r = new BigEndianReader(body, "A-ASSOCIATE-RQ");
+        var proposals = new List<PresentationContextProposal>();
+        var header = DecodeAssociateBody(body, "A-ASSOCIATE-RQ", PresentationContextRequestItem, item => proposals.Add(DecodeProposal(item)));
+        if (header.Context is null)
+        {
+            throw new PduFormatException("The A-ASSOCIATE-RQ has no application context item.", AbortReason.InvalidPduParameterValue);
+        }
+
+        return new AssociateRequestPdu(header.Called, header.Calling, proposals, header.User)
+        {
+            ApplicationContextName = header.Context,
+            ProtocolVersion = header.Version,
+        };
+    }
+
+    private static AssociateAcceptPdu DecodeAssociateAccept(ReadOnlySpan<byte> body)
+    {
+        var results = new List<PresentationContextResult>();
+        var header = DecodeAssociateBody(body, "A-ASSOCIATE-AC", PresentationContextAcceptItem, item => results.Add(DecodeResult(item)));
+
+        // The requestor is lenient: an acceptor that leaves out the one defined application context means it.
+        return new AssociateAcceptPdu(header.Called, header.Calling, results, header.User)
+        {
+            ApplicationContextName = header.Context ?? AssociateRequestPdu.DicomApplicationContext,
+            ProtocolVersion = header.Version,
+        };
+    }
+
+    private const byte ApplicationContextItem = 0x10;
+    private const byte PresentationContextRequestItem = 0x20;
+    private const byte PresentationContextAcceptItem = 0x21;
+    private const byte UserInformationItem = 0x50;
+
+    /// <summary>
+    /// The fixed fields and variable items shared by A-ASSOCIATE-RQ and -AC (PS3.8 9.3.2, 9.3.3);
+    /// presentation context items (0x20 in a request, 0x21 in an accept) go to <paramref name="onContextItem"/>.
+    /// </summary>
+    private static (ushort Version, string Called, string Calling, string? Context, UserInformation User) DecodeAssociateBody(
+        ReadOnlySpan<byte> body, string pduName, byte contextItemType, Action<ReadOnlySpan<byte>> onContextItem)
+    {
+        var r = new BigEndianReader(body, pduName);
         var version = r.ReadUInt16();
         r.Skip(2);
         var called = r.ReadAeTitle();
         var calling = r.ReadAeTitle();
         r.Skip(32);
         string? context = null;
-        var proposals = new List<PresentationContextProposal>();
         UserInformation? user = null;
         while (r.Remaining > 0)
         {
             var itemType = r.ReadByte();
             r.Skip(1);
             var item = r.ReadBytes(r.ReadUInt16());
-            switch (itemType)
+            if (itemType == ApplicationContextItem)
             {
-                case 0x10:
-                    context = new BigEndianReader(item, "application context item").ReadAscii(item.Length);
-                    break;
-                case 0x20:
-                    proposals.Add(DecodeProposal(item));
-                    break;
-                case 0x50:
-                    user = DecodeUserInformation(item);
-                    break;
-                default:
-                    // PS3.8 9.3.1: items of unknown type are ignored.
-                    break;
+                context = new BigEndianReader(item, "application context item").ReadAscii(item.Length);
             }
-        }
-
-        if (context is null)
-        {
-            throw new PduFormatException("The A-ASSOCIATE-RQ has no application context item.", AbortReason.InvalidPduParameterValue);
-        }
-
-        return new AssociateRequestPdu(called, calling, proposals, user ?? new UserInformation { ImplementationClassUid = null, ImplementationVersionName = null, MaxPduLength = 0 })
-        {
-            ApplicationContextName = context,
-            ProtocolVersion = version,
-        };
-    }
-
-    private static AssociateAcceptPdu DecodeAssociateAccept(ReadOnlySpan<byte> body)
-    {
-        var r = new BigEndianReader(body, "A-ASSOCIATE-AC");
-        var version = r.ReadUInt16();
-        r.Skip(2);
-        var called = r.ReadAeTitle();
-        var calling = r.ReadAeTitle();
-        r.Skip(32);
-        var context = AssociateRequestPdu.DicomApplicationContext;
-        var results = new List<PresentationContextResult>();
-        UserInformation? user = null;
-        while (r.Remaining > 0)
-        {
-            var itemType = r.ReadByte();
-            r.Skip(1);
-            var item = r.ReadBytes(r.ReadUInt16());
-            switch (itemType)
+            else if (itemType == contextItemType)
             {
-                case 0x10:
-                    context = new BigEndianReader(item, "application context item").ReadAscii(item.Length);
-                    break;
-                case 0x21:
-                    results.Add(DecodeResult(item));
-                    break;
-                case 0x50:
-                    user = DecodeUserInformation(item);
-                    break;
-                default:
-                    break;
+                onContextItem(item);
             }
+            else if (itemType == UserInformationItem)
+            {
+                user = DecodeUserInformation(item);
+            }
+
+            // PS3.8 9.3.1: items of any other type are ignored.
         }
 
-        return new AssociateAcceptPdu(called, calling, results, user ?? new UserInformation { ImplementationClassUid = null, ImplementationVersionName = null, MaxPduLength = 0 })
-        {
-            ApplicationContextName = context,
-            ProtocolVersion = version,
-        };
+        return (version, called, calling, context, user ?? new UserInformation { ImplementationClassUid = null, ImplementationVersionName = null, MaxPduLength = 0 });
     }
 
     private static PresentationContextProposal DecodeProposal(ReadOnlySpan<byte> item)

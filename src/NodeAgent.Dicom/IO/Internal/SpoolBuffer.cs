@@ -3,8 +3,8 @@ using Microsoft.Win32.SafeHandles;
 namespace NodeAgent.Dicom.IO.Internal;
 
 /// <summary>
-/// A large value from a forward-only source, kept in a temporary file opened with DeleteOnClose:
-/// the file disappears when the handle is closed, even if the process dies.
+/// A large value from a forward-only source, kept in a private temporary file that disappears when
+/// closed, even if the process dies.
 /// </summary>
 internal sealed class SpoolBuffer : DicomBuffer, IDisposable
 {
@@ -20,33 +20,8 @@ internal sealed class SpoolBuffer : DicomBuffer, IDisposable
 
     public override long Length => _length;
 
-    /// <summary>
-    /// Creates the spool file readable by this user only. On Unix its name is removed at once, so
-    /// nothing is left behind even if the process is killed; Windows deletes it on close.
-    /// </summary>
-    public static SpoolBuffer Create(string? directory)
-    {
-        var path = Path.Combine(directory ?? Path.GetTempPath(), $"nodeagent-spool-{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-            Options = FileOptions.DeleteOnClose,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        var stream = new FileStream(path, options);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.Delete(path);
-        }
-
-        return new SpoolBuffer(stream);
-    }
+    /// <summary>Creates the spool file: private to this user, never left behind (<see cref="PrivateTemporaryFile"/>).</summary>
+    public static SpoolBuffer Create(string? directory) => new(PrivateTemporaryFile.Create(directory, "nodeagent-spool"));
 
     public void Append(ReadOnlySpan<byte> data)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using NodeAgent.Cli.Dicom;
 using NodeAgent.Cli.Pacs;
 
@@ -19,6 +20,15 @@ public static class NodeAgentCommandLine
     {
         var root = Build(output, error);
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+
+        // SIGTERM (systemd stop, docker stop, kill) stops a command as Ctrl+C does: a listener finishes
+        // the files it is receiving and says what it received, instead of dying mid-write.
+        using var terminated = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            terminated.Cancel();
+        });
+        return await root.Parse(args).InvokeAsync(configuration, terminated.Token).ConfigureAwait(false);
     }
 }

@@ -1,9 +1,12 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Time.Testing;
 using NodeAgent.Dicom.Network.Associations;
+using Microsoft.Extensions.DependencyInjection;
 using NodeAgent.Dicom.Network.Client;
+using NodeAgent.Dicom.Network.Dimse;
 using NodeAgent.Dicom.Network.Pdus;
 using NodeAgent.Dicom.Network.Server;
+using NodeAgent.Dicom.Network.Storage;
 using NodeAgent.Dicom.Network.Tests.Support;
 
 namespace NodeAgent.Dicom.Network.Tests.Associations;
@@ -169,6 +172,76 @@ public class ProtocolFailureTests
         Assert.That(await client.ReadAsync(), Is.InstanceOf<AbortPdu>());
     }
 
+    [Test]
+    public async Task A_client_that_aborts_in_the_middle_of_a_large_data_set_leaves_no_file_and_no_spool()
+    {
+        var target = TestFiles.Folder();
+        var spool = TestFiles.Folder();
+        var options = new DicomServerOptions { DatasetMemoryThreshold = 64 * 1024, SpoolDirectory = spool };
+        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomStoreHandler>(new FolderStoreHandler(target, flushToDisk: false)), options);
+        await using var client = await ScriptedPeer.ConnectAsync(server.Port);
+        await client.SendAsync(new AssociateRequestPdu("NODEAGENT", "ABORTER", [new PresentationContextProposal(1, DicomUids.CTImageStorage, [DicomUids.ExplicitVRLittleEndian])], new UserInformation()));
+        await client.ReadAsync<AssociateAcceptPdu>();
+
+        // A C-STORE whose data set goes well past the memory threshold into the spool file, then an abort.
+        var command = new DimseCommand(DimseCommandField.CStoreRequest, 1, hasDataSet: true) { AffectedSopClassUid = DicomUids.CTImageStorage, AffectedSopInstanceUid = "1.2.826.0.1.3680043.8.498.77" };
+        await client.SendAsync(new DataTransferPdu([new PresentationDataValue(1, true, true, command.Encode())]));
+        var fragment = new byte[16 * 1024];
+        for (var i = 0; i < 20; i++)
+        {
+            await client.SendAsync(new DataTransferPdu([new PresentationDataValue(1, false, false, fragment)]));
+        }
+
+        var linux = OperatingSystem.IsLinux();
+        if (linux)
+        {
+            Assert.That(await EventuallyAsync(() => OpenSpoolFiles() > 0), Is.True, "the data set is being spooled to a file");
+        }
+
+        await client.SendAsync(new AbortPdu(AbortSource.ServiceUser, AbortReason.NotSpecified));
+        await EventuallyAsync(() => server.ActiveAssociations == 0);
+
+        Assert.That(server.ActiveAssociations, Is.Zero);
+        Assert.That(Directory.GetFiles(target, "*", SearchOption.AllDirectories), Is.Empty, "nothing half-received is kept, not even a .partial file");
+        Assert.That(Directory.GetFiles(spool), Is.Empty);
+        if (linux)
+        {
+            Assert.That(OpenSpoolFiles(), Is.Zero, "the spool file is closed, so the system has freed it");
+        }
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        return condition();
+    }
+
+    /// <summary>Spool files (unlinked at once, so visible only through /proc) that this process holds open.</summary>
+    private static int OpenSpoolFiles()
+    {
+        var open = 0;
+        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget?.Contains("nodeagent-dimse", StringComparison.Ordinal) == true)
+                {
+                    open++;
+                }
+            }
+            catch (IOException)
+            {
+                // Closed while we looked.
+            }
+        }
+
+        return open;
+    }
+
     /// <summary>Moves the fake clock in steps until the task ends, yielding to the sockets between steps.</summary>
     private static async Task AdvanceUntilDoneAsync(FakeTimeProvider clock, Task task, TimeSpan step)
     {
@@ -182,7 +255,7 @@ public class ProtocolFailureTests
     /// <summary>A C-ECHO-RSP to message 1 on context 1, as a P-DATA-TF.</summary>
     private static byte[] EchoResponse()
     {
-        var command = new Dimse.DimseCommand(Dimse.DimseCommandField.CEchoResponse, 1, hasDataSet: false) { AffectedSopClassUid = DicomUids.Verification };
+        var command = new DimseCommand(DimseCommandField.CEchoResponse, 1, hasDataSet: false) { AffectedSopClassUid = DicomUids.Verification };
         return PduCodec.Encode(new DataTransferPdu([new PresentationDataValue(1, true, true, command.Encode())]));
     }
 }

@@ -78,6 +78,7 @@ public sealed class DicomClient
         var sopClass = query.Model.FindSopClass();
         var context = association.RequireContext(sopClass, "C-FIND in this information model");
         var command = new DimseCommand(DimseCommandField.CFindRequest, association.NextMessageId(), hasDataSet: true) { AffectedSopClassUid = sopClass, Priority = 0 };
+        association.BeginOperation();
         await association.SendAsync(context, command, DatasetSource.FromDataset(query.Identifier), cancellationToken).ConfigureAwait(false);
         var finished = false;
         try
@@ -99,6 +100,7 @@ public sealed class DicomClient
                 }
 
                 finished = true;
+                association.EndOperation();
                 summary.Status = status;
                 summary.ErrorComment = response.Command.ErrorComment;
                 if (DimseStatus.IsFailure(status))
@@ -113,7 +115,11 @@ public sealed class DicomClient
         {
             if (!finished && association.Channel.State == Associations.AssociationState.Established)
             {
-                await CancelAndDrainAsync(association, context, command.MessageId, DimseCommandField.CFindResponse).ConfigureAwait(false);
+                if (await CancelAndDrainAsync(association, context, command.MessageId, DimseCommandField.CFindResponse).ConfigureAwait(false) is { } final)
+                {
+                    association.EndOperation();
+                    summary.Status = final;
+                }
             }
         }
     }
@@ -123,8 +129,10 @@ public sealed class DicomClient
         var context = association.RequireContext(DicomUids.Verification, "verification (C-ECHO)");
         var command = new DimseCommand(DimseCommandField.CEchoRequest, association.NextMessageId(), hasDataSet: false) { AffectedSopClassUid = DicomUids.Verification };
         var watch = Stopwatch.StartNew();
+        association.BeginOperation();
         await association.SendAsync(context, command, null, cancellationToken).ConfigureAwait(false);
         using var response = await association.ReceiveAsync("the C-ECHO response", cancellationToken).ConfigureAwait(false);
+        association.EndOperation();
         watch.Stop();
         Expect(response, DimseCommandField.CEchoResponse, command.MessageId);
         if (!DimseStatus.IsSuccess(response.Command.Status))
@@ -184,13 +192,15 @@ public sealed class DicomClient
             MoveDestination = destinationAeTitle,
             Priority = 0,
         };
+        association.BeginOperation();
         await association.SendAsync(context, command, DatasetSource.FromDataset(identifier.Identifier), cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            using var response = await association.ReceiveAsync("C-MOVE responses", cancellationToken).ConfigureAwait(false);
+            using var response = await association.ReceiveAsync("C-MOVE responses", _options.MoveResponseTimeout, cancellationToken).ConfigureAwait(false);
             Expect(response, DimseCommandField.CMoveResponse, command.MessageId);
             if (RetrieveStep(response, progress, "C-MOVE", association.Peer) is { } done)
             {
+                association.EndOperation();
                 return done;
             }
         }
@@ -207,6 +217,7 @@ public sealed class DicomClient
         await using var association = await OpenAsync(proposals, cancellationToken, roles: StorageContexts.ScpRoles(storage)).ConfigureAwait(false);
         var context = association.RequireContext(sopClass, "C-GET in this information model");
         var command = new DimseCommand(DimseCommandField.CGetRequest, association.NextMessageId(), hasDataSet: true) { AffectedSopClassUid = sopClass, Priority = 0 };
+        association.BeginOperation();
         await association.SendAsync(context, command, DatasetSource.FromDataset(identifier.Identifier), cancellationToken).ConfigureAwait(false);
         while (true)
         {
@@ -220,6 +231,7 @@ public sealed class DicomClient
             Expect(message, DimseCommandField.CGetResponse, command.MessageId);
             if (RetrieveStep(message, progress, "C-GET", association.Peer) is { } done)
             {
+                association.EndOperation();
                 return done;
             }
         }
@@ -311,8 +323,10 @@ public sealed class DicomClient
                 AffectedSopInstanceUid = file.Dataset.GetString(DicomTags.SOPInstanceUID),
                 Priority = 0,
             };
+            association.BeginOperation();
             await association.SendAsync(context, command, DatasetSource.FromFile(file), cancellationToken).ConfigureAwait(false);
             using var response = await association.ReceiveAsync("the C-STORE response", cancellationToken).ConfigureAwait(false);
+            association.EndOperation();
             Expect(response, DimseCommandField.CStoreResponse, command.MessageId);
             var status = response.Command.Status;
             Report(result, progress, new DicomStoreOutcome(path, status, DimseStatus.IsFailure(status) ? DimseStatus.Describe(status) : null));
@@ -347,26 +361,30 @@ public sealed class DicomClient
         progress?.Report(outcome);
     }
 
-    private async Task CancelAndDrainAsync(ClientAssociation association, Associations.NegotiatedContext context, ushort messageId, DimseCommandField responseField)
+    /// <summary>
+    /// PS3.7 9.3.2.3: C-CANCEL, then the SCP ends with a Cancel (or another final) status, which is
+    /// returned. Null when that did not happen in time: the association is then aborted.
+    /// </summary>
+    private async Task<ushort?> CancelAndDrainAsync(ClientAssociation association, Associations.NegotiatedContext context, ushort messageId, DimseCommandField responseField)
     {
-        // PS3.7 9.3.2.3: C-CANCEL, then the SCP ends with a Cancel (or final) status.
         try
         {
-            using var timeout = new CancellationTokenSource(_options.DimseTimeout);
+            using var timeout = new CancellationTokenSource(_options.DimseTimeout, _registry.TimeProvider);
             var cancel = new DimseCommand(DimseCommandField.CCancelRequest, messageId, hasDataSet: false);
             await association.SendAsync(context, cancel, null, timeout.Token).ConfigureAwait(false);
             while (true)
             {
                 using var response = await association.ReceiveAsync("the end of a cancelled operation", timeout.Token).ConfigureAwait(false);
-                if (response.Command.Field == responseField && !DimseStatus.IsPending(response.Command.Status))
+                if (response.Command.Field == responseField && response.Command.MessageIdBeingRespondedTo == messageId && !DimseStatus.IsPending(response.Command.Status))
                 {
-                    return;
+                    return response.Command.Status;
                 }
             }
         }
         catch (Exception ex) when (ex is DicomNetworkException or IOException or OperationCanceledException or TimeoutException)
         {
             await association.Channel.AbortAsync(AbortSource.ServiceUser, AbortReason.NotSpecified).ConfigureAwait(false);
+            return null;
         }
     }
 

@@ -24,6 +24,13 @@ public sealed record DicomClientOptions
     /// <summary>Waiting for each DIMSE response (or the next fragment of one).</summary>
     public TimeSpan DimseTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Waiting for the next C-MOVE response. Pending responses are optional (PS3.4 C.4.2.1.3), so a
+    /// PACS may say nothing until the whole study has gone to the destination; null waits for ever
+    /// (TCP keep-alive still notices a peer that vanished).
+    /// </summary>
+    public TimeSpan? MoveResponseTimeout { get; init; } = TimeSpan.FromHours(1);
+
     public uint MaxPduLength { get; init; } = 256 * 1024;
 
     public DicomTlsOptions? Tls { get; init; }

@@ -21,19 +21,17 @@ public sealed class DimseCommand
         : this(new DicomDataset())
     {
         Set(DicomTags.CommandField, (ushort)field);
-        if (field < (DimseCommandField)0x8000)
-        {
-            Set(DicomTags.MessageID, messageId);
-        }
-        else
-        {
-            Set(DicomTags.MessageIDBeingRespondedTo, messageId);
-        }
+
+        // Responses, and C-CANCEL (PS3.7 9.3.2.3), name the request they answer; other requests have their own ID.
+        Set(RefersToRequest(field) ? DicomTags.MessageIDBeingRespondedTo : DicomTags.MessageID, messageId);
 
         Set(DicomTags.CommandDataSetType, hasDataSet ? (ushort)0x0000 : NoDataSet);
     }
 
     public DicomDataset Dataset { get; }
+
+    /// <summary>True for responses and C-CANCEL, whose Message ID Being Responded To names the request.</summary>
+    public static bool RefersToRequest(DimseCommandField field) => field >= (DimseCommandField)0x8000 || field == DimseCommandField.CCancelRequest;
 
     public DimseCommandField Field => (DimseCommandField)(Get(DicomTags.CommandField) ?? throw new DicomNetworkException("A DIMSE command without Command Field (0000,0100)."));
 
@@ -149,7 +147,7 @@ public sealed class DimseCommand
         }
     }
 
-    public override string ToString() => $"{Field} (message {(Field < (DimseCommandField)0x8000 ? MessageId : MessageIdBeingRespondedTo)})";
+    public override string ToString() => $"{Field} (message {(RefersToRequest(Field) ? MessageIdBeingRespondedTo : MessageId)})";
 
     private static readonly DicomReadOptions CommandReadOptions = new() { MaxElements = 1000, MaxDepth = 4, BufferSize = 1024 };
 

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NodeAgent.Dicom.Network.Associations.Internal;
 using NodeAgent.Dicom.Network.Server.Internal;
 
 namespace NodeAgent.Dicom.Network.Server;
@@ -23,6 +24,7 @@ public sealed class DicomServer : IAsyncDisposable
     private readonly Lock _connectionsLock = new();
     private Socket? _listener;
     private Task? _acceptLoop;
+    private volatile bool _stoppingListener;
     private int _active;
 
     public DicomServer(DicomServerOptions options, IServiceProvider services, ILogger<DicomServer>? logger = null, TimeProvider? timeProvider = null)
@@ -69,6 +71,7 @@ public sealed class DicomServer : IAsyncDisposable
     /// <summary>Stops listening, lets associations in progress end (up to the timeout), then aborts the rest.</summary>
     public async Task StopAsync(TimeSpan? grace = null)
     {
+        _stoppingListener = true;
         _listener?.Dispose();
         if (_acceptLoop is not null)
         {
@@ -97,19 +100,28 @@ public sealed class DicomServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
+        var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
             Socket socket;
             try
             {
                 socket = await _listener!.AcceptAsync().ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(100);
             }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is ObjectDisposedException || (ex is SocketException && _stoppingListener))
             {
                 return;
             }
+            catch (SocketException ex)
+            {
+                // Out of file descriptors, out of memory: the port stays ours, so keep accepting once it passes.
+                ServerLog.AcceptFailed(_logger, ex.SocketErrorCode.ToString(), delay.TotalSeconds);
+                await Task.Delay(delay, _timeProvider).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                continue;
+            }
 
-            socket.NoDelay = true;
             var task = ServeConnectionAsync(socket);
             lock (_connectionsLock)
             {
@@ -137,6 +149,7 @@ public sealed class DicomServer : IAsyncDisposable
         var overLimit = Interlocked.Increment(ref _active) > _options.MaxAssociations;
         try
         {
+            SocketTuning.Apply(socket);
             Stream stream = new NetworkStream(socket, ownsSocket: true);
             if (_options.Tls is { } tls)
             {
@@ -163,7 +176,7 @@ public sealed class DicomServer : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            ServerLog.ConnectionCrashed(_logger, remote, ex.GetType().Name, ex);
+            ServerLog.ConnectionCrashed(_logger, remote, ex.GetType().Name, ex.StackTrace ?? "");
             socket.Dispose();
         }
         finally

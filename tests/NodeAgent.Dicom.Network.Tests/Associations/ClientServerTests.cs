@@ -2,11 +2,13 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using NodeAgent.Dicom.Network.Associations;
 using NodeAgent.Dicom.Network.Client;
+using NodeAgent.Dicom.Network.Dimse;
 using NodeAgent.Dicom.Network.Pdus;
 using NodeAgent.Dicom.Network.Query;
 using NodeAgent.Dicom.Network.Server;
 using NodeAgent.Dicom.Network.Storage;
 using NodeAgent.Dicom.Network.Tests.Support;
+using NodeAgent.Testing;
 
 namespace NodeAgent.Dicom.Network.Tests.Associations;
 
@@ -158,7 +160,8 @@ public class ClientServerTests
         await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomFindHandler>(handler));
 
         var seen = 0;
-        await foreach (var _ in Client(server.Port).FindAsync(DicomQuery.Create(DicomQueryLevel.Study)))
+        var summary = new DicomFindSummary();
+        await foreach (var _ in Client(server.Port).FindAsync(DicomQuery.Create(DicomQueryLevel.Study), summary))
         {
             if (++seen == 3)
             {
@@ -168,6 +171,64 @@ public class ClientServerTests
 
         Assert.That(await handler.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(handler.Produced, Is.LessThan(1000));
+        Assert.That(summary.Status, Is.EqualTo(DimseStatus.Cancel), "the server confirmed the cancel of this find");
+        Assert.That(summary.IsTruncated, Is.True);
+    }
+
+    [Test]
+    public async Task A_find_longer_than_the_idle_timeout_is_not_cut_off_while_it_sends()
+    {
+        // The requestor is silent while matches stream; only silence after the final response is idleness.
+        var handler = new CountingFindHandler(6, TimeSpan.FromMilliseconds(300));
+        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomFindHandler>(handler), new DicomServerOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+        var summary = new DicomFindSummary();
+
+        var matches = 0;
+        await foreach (var _ in Client(server.Port).FindAsync(DicomQuery.Create(DicomQueryLevel.Study), summary))
+        {
+            matches++;
+        }
+
+        Assert.That(matches, Is.EqualTo(6));
+        Assert.That(summary.Status, Is.EqualTo(DimseStatus.Success));
+    }
+
+    [TestCase("FOO")]
+    [TestCase("")]
+    [TestCase("PATIENT")]
+    public async Task A_find_with_a_level_that_does_not_fit_the_model_gets_a_failure_status(string level)
+    {
+        var handler = new CountingFindHandler(3);
+        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomFindHandler>(handler));
+        var query = DicomQuery.Create(DicomQueryLevel.Study);
+        query.Identifier.AddOrUpdate(DicomTags.QueryRetrieveLevel, DicomVR.CS, level);
+
+        var ex = await Assert.ThrowsAsync<DimseStatusException>(async () =>
+        {
+            await foreach (var _ in Client(server.Port).FindAsync(query))
+            {
+            }
+        });
+
+        Assert.That(ex!.Status, Is.EqualTo(DimseStatus.IdentifierDoesNotMatchSopClass));
+        Assert.That(handler.LastRequest, Is.Null, "the handler never sees a malformed query");
+    }
+
+    [Test]
+    public async Task A_store_handler_that_throws_gets_a_failure_status_and_the_association_goes_on()
+    {
+        var folder = TestFiles.Folder();
+        var files = Enumerable.Range(1, 3).Select(i => TestFiles.Write(folder, i, DicomTransferSyntax.ExplicitVRLittleEndian)).ToList();
+        var handler = new FailingOnceStoreHandler();
+        var log = new ServerEventLog();
+        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomStoreHandler>(handler), logger: log);
+
+        var result = await Client(server.Port).StoreAsync(files);
+
+        Assert.That(result.Succeeded, Is.EqualTo(2));
+        Assert.That(result.Outcomes.Single(o => !o.Succeeded).Status, Is.EqualTo(DimseStatus.UnableToProcess));
+        Assert.That(handler.Calls, Is.EqualTo(3), "one association carried all three");
+        Assert.That(log.Text, Does.Contain("InvalidOperationException").And.Not.Contain(FailingOnceStoreHandler.Secret), "the exception's message, which may name a patient, is not logged");
     }
 
     [Test]
@@ -217,6 +278,16 @@ public class ClientServerTests
     }
 
     /// <summary>Yields study matches 1.2.3.N, slowly if asked, and records the request and a cancellation.</summary>
+    private sealed class FailingOnceStoreHandler : IDicomStoreHandler
+    {
+        public const string Secret = "Doe^Jane 1957";
+
+        public int Calls { get; private set; }
+
+        public ValueTask<ushort> StoreAsync(DicomStoreRequest request, CancellationToken cancellationToken) =>
+            ++Calls == 1 ? throw new InvalidOperationException($"database refused {Secret}") : ValueTask.FromResult(DimseStatus.Success);
+    }
+
     private sealed class CountingFindHandler(int count, TimeSpan delay = default) : IDicomFindHandler
     {
         public DicomFindRequest? LastRequest { get; private set; }

@@ -63,6 +63,83 @@ public class ProtocolFailureTests
     }
 
     [Test]
+    public async Task A_store_cancelled_mid_transfer_aborts_the_association_instead_of_asking_to_release()
+    {
+        var folder = TestFiles.Folder();
+        var file = TestFiles.Write(folder, 1, DicomTransferSyntax.ExplicitVRLittleEndian, pixels: 2_000_000);
+        await using var peer = ScriptedPeer.Listen();
+        using var cancel = new CancellationTokenSource();
+        var store = Client(peer.Port).StoreAsync([file], cancellationToken: cancel.Token);
+        await peer.AcceptAsync();
+        await peer.AcceptAssociationAsync();
+        await peer.ReadAsync<DataTransferPdu>();
+        await cancel.CancelAsync();
+
+        // Whatever data was still on its way, the association ends with an A-ABORT: a release request
+        // would wait on a peer that is itself waiting for the rest of the data set.
+        Pdu? last;
+        do
+        {
+            last = await peer.ReadAsync();
+        }
+        while (last is DataTransferPdu);
+
+        Assert.That(last, Is.InstanceOf<AbortPdu>());
+        Assert.That(async () => await store, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public async Task A_peer_that_stops_reading_gets_its_connection_closed_after_the_timeout()
+    {
+        var folder = TestFiles.Folder();
+        var file = TestFiles.Write(folder, 1, DicomTransferSyntax.ExplicitVRLittleEndian, pixels: 30_000_000);
+        await using var peer = ScriptedPeer.Listen();
+        var store = Client(peer.Port, dimseTimeout: TimeSpan.FromSeconds(1)).StoreAsync([file]);
+        await peer.AcceptAsync();
+        await peer.AcceptAssociationAsync();
+
+        // The peer reads nothing more: once the socket buffers are full, no write makes progress.
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => store.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.That(ex!.Message, Does.Contain("stopped reading"));
+    }
+
+    [Test]
+    public async Task A_message_that_starts_in_the_PDU_ending_the_previous_one_is_still_read()
+    {
+        await using var server = LoopbackServer.Start();
+        await using var client = await ScriptedPeer.ConnectAsync(server.Port);
+        await client.SendAsync(new AssociateRequestPdu("NODEAGENT", "PACKER", [new PresentationContextProposal(1, DicomUids.Verification, [DicomUids.ImplicitVRLittleEndian])], new UserInformation()));
+        await client.ReadAsync<AssociateAcceptPdu>();
+
+        // Two whole C-ECHO requests in one P-DATA-TF, as a peer packing its PDUs may send them.
+        DimseCommand Echo(ushort id) => new(DimseCommandField.CEchoRequest, id, hasDataSet: false) { AffectedSopClassUid = DicomUids.Verification };
+        await client.SendAsync(new DataTransferPdu([new PresentationDataValue(1, true, true, Echo(1).Encode()), new PresentationDataValue(1, true, true, Echo(2).Encode())]));
+
+        var answered = new List<ushort>();
+        for (var i = 0; i < 2; i++)
+        {
+            var response = await client.ReadAsync<DataTransferPdu>();
+            answered.Add(DimseCommand.Decode(response.Values[0].Data).MessageIdBeingRespondedTo);
+        }
+
+        Assert.That(answered, Is.EqualTo(new ushort[] { 1, 2 }));
+    }
+
+    [Test]
+    public async Task An_association_request_of_another_protocol_version_is_rejected_by_the_ACSE()
+    {
+        await using var server = LoopbackServer.Start();
+        await using var client = await ScriptedPeer.ConnectAsync(server.Port);
+
+        await client.SendAsync(new AssociateRequestPdu("NODEAGENT", "FUTURE", [new PresentationContextProposal(1, DicomUids.Verification, [DicomUids.ImplicitVRLittleEndian])], new UserInformation()) { ProtocolVersion = 2 });
+        var reject = await client.ReadAsync<AssociateRejectPdu>();
+
+        Assert.That(reject.Source, Is.EqualTo(AssociateRejectSource.ServiceProviderAcse));
+        Assert.That(reject.Reason, Is.EqualTo(AssociateRejectPdu.ReasonProtocolVersionNotSupported));
+    }
+
+    [Test]
     public async Task A_peer_that_stops_answering_times_out_on_the_injected_clock_and_gets_an_abort()
     {
         var clock = new FakeTimeProvider();

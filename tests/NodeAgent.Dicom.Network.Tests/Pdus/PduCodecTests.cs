@@ -88,6 +88,31 @@ public class PduCodecTests
         Assert.Throws<PduFormatException>(() => PduCodec.Decode(bytes));
     }
 
+    [TestCase((byte)1, (byte)1, TestName = "Two proposals with one ID")]
+    [TestCase((byte)1, (byte)2, TestName = "A proposal with an even ID")]
+    public void Presentation_context_IDs_must_be_distinct_and_odd(byte first, byte second)
+    {
+        var bytes = PduCodec.Encode(new AssociateRequestPdu("A", "B",
+            [
+                new PresentationContextProposal(first, DicomUids.Verification, [DicomUids.ImplicitVRLittleEndian]),
+                new PresentationContextProposal(second, DicomUids.CTImageStorage, [DicomUids.ImplicitVRLittleEndian]),
+            ],
+            new UserInformation()));
+
+        var ex = Assert.Throws<PduFormatException>(() => PduCodec.Decode(bytes));
+
+        Assert.That(ex!.Message, Does.Contain($"presentation context ID {second}"));
+    }
+
+    [Test]
+    public void A_cancel_names_the_request_it_cancels_as_PS3_7_requires()
+    {
+        var cancel = Dimse.DimseCommand.Decode(new Dimse.DimseCommand(Dimse.DimseCommandField.CCancelRequest, 7, hasDataSet: false).Encode());
+
+        Assert.That(cancel.MessageIdBeingRespondedTo, Is.EqualTo(7));
+        Assert.That(cancel.Dataset.Contains(DicomTags.MessageID), Is.False, "C-CANCEL-RQ has no Message ID of its own");
+    }
+
     [Test]
     public void A_proposal_without_transfer_syntax_is_refused()
     {

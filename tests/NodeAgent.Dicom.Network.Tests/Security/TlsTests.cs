@@ -71,18 +71,32 @@ public class TlsTests
         Assert.That(async () => await Client(server.Port, null, null).EchoAsync(), Throws.InstanceOf<DicomNetworkException>().Or.InstanceOf<IOException>().Or.InstanceOf<TimeoutException>());
     }
 
+    [Test]
+    public async Task A_peer_that_never_completes_the_TLS_handshake_times_out()
+    {
+        // A plain TCP listener that accepts and says nothing, as a port without TLS or a hung PACS would.
+        await using var silent = ScriptedPeer.Listen();
+        var client = Client(silent.Port, _client, _ca, associationTimeout: TimeSpan.FromSeconds(1));
+
+        var echo = client.EchoAsync();
+        await silent.AcceptAsync();
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(async () => await echo.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.That(ex!.Message, Does.Contain("TLS handshake"));
+    }
+
     private DicomServer Server() => LoopbackServer.Start(options: new DicomServerOptions
     {
         AssociationTimeout = TimeSpan.FromSeconds(5),
         Tls = new DicomTlsOptions { Certificate = _server, TrustedRoots = [_ca], RequireClientCertificate = true },
     });
 
-    private static DicomClient Client(int port, X509Certificate2? certificate, X509Certificate2? trusted) => new(new DicomClientOptions
+    private static DicomClient Client(int port, X509Certificate2? certificate, X509Certificate2? trusted, TimeSpan? associationTimeout = null) => new(new DicomClientOptions
     {
         Host = "127.0.0.1",
         Port = port,
         CalledAeTitle = "NODEAGENT",
-        AssociationTimeout = TimeSpan.FromSeconds(5),
+        AssociationTimeout = associationTimeout ?? TimeSpan.FromSeconds(5),
         Tls = trusted is null ? null : new DicomTlsOptions { Certificate = certificate, TrustedRoots = [trusted], TargetHost = "localhost" },
         Resilience = DicomResilienceOptions.Interactive,
     }, new DicomPeerRegistry());

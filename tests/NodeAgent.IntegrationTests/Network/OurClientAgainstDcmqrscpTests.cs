@@ -4,6 +4,7 @@ using NodeAgent.Dicom.Network.Dimse;
 using NodeAgent.Dicom.Network.Query;
 using NodeAgent.Dicom.Network.Server;
 using NodeAgent.Dicom.Network.Storage;
+using NodeAgent.Testing;
 using NodeAgent.Testing.Peers;
 using static NodeAgent.IntegrationTests.Network.NetworkTestSupport;
 
@@ -18,9 +19,8 @@ namespace NodeAgent.IntegrationTests.Network;
 /// uncompressed transfer syntaxes only, so it cannot send the JPEG (US) studies: it logs "unable to
 /// convert DICOM file from 'JPEG Baseline'" and ends with 0xA702. With +xy/-xy it does not do better:
 /// for C-GET it sends each instance on the first context accepted for its SOP class, whatever its
-/// transfer syntax; for C-MOVE it proposes JPEG first and the uncompressed syntaxes in the same context
-/// per SOP class, our server accepts the first proposed one (JPEG), and dcmqrscp then cannot send the
-/// uncompressed instances. JPEG retrieval is tested against Orthanc.
+/// transfer syntax; for C-MOVE it proposes JPEG and the uncompressed syntaxes, and still has no codec
+/// for the JPEG instances it holds. JPEG retrieval is tested against Orthanc.
 /// </remarks>
 [TestFixture]
 [Category("Peers")]
@@ -148,6 +148,21 @@ public sealed class OurClientAgainstDcmqrscpTests
         Assert.That(series.Select(s => s.GetString(DicomTags.SeriesInstanceUID)), Is.EquivalentTo(study.Select(i => i.SeriesInstanceUid).Distinct()));
         Assert.That(series.Select(s => s.GetString(DicomTags.Modality)), Is.EquivalentTo(study.DistinctBy(i => i.SeriesInstanceUid).Select(i => i.Modality)));
         Assert.That(images.Select(i => i.GetString(DicomTags.SOPInstanceUID)), Is.EquivalentTo(study.Select(i => i.SopInstanceUid)));
+    }
+
+    [Test]
+    public async Task Stopping_a_find_early_is_cancelled_as_DCMTK_expects_without_an_abort()
+    {
+        var summary = new DicomFindSummary();
+
+        await foreach (var _ in Client.FindAsync(DicomQuery.Create(DicomQueryLevel.Image), summary))
+        {
+            break;
+        }
+
+        // dcmqrscp checks for a C-CANCEL between matches; a malformed one makes it abort the association.
+        Assert.That(summary.Status, Is.EqualTo(DimseStatus.Cancel).Or.EqualTo(DimseStatus.Success), _dcmqrscp!.Output);
+        Assert.That(_dcmqrscp.Output, Does.Not.Contain("Command Parse Failed").And.Not.Contain("aborting association"));
     }
 
     [Test]

@@ -111,6 +111,40 @@ public class PacsCommandTests
         Assert.That(stderr, Does.Contain("is not a date"));
     }
 
+    [TestCase("--level", "series", TestName = "A series query without its study")]
+    [TestCase("--level", "image", "--study-uid", "1.2.3", TestName = "An image query without its series")]
+    [TestCase("--level", "patient", "--model", "study", TestName = "The patient level in the study root model")]
+    [TestCase("--format", "xml", TestName = "An unknown output format")]
+    public async Task Queries_a_PACS_would_refuse_are_refused_here_first_with_the_option_to_fix(params string[] arguments)
+    {
+        var (exit, _, stderr) = await RunAsync(["pacs", "find", "--port", "1", .. arguments]);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(stderr, Does.StartWith("nodeagent pacs find: --"), "the message starts with the option to change");
+    }
+
+    [Test]
+    public async Task Patient_level_uses_the_patient_root_model_unless_told_otherwise()
+    {
+        await using var server = Start(s => s.AddSingleton<IDicomFindHandler>(new TwoStudies()));
+
+        var (exit, _, stderr) = await RunAsync("pacs", "find", "--port", Port(server), "--called-ae", "NODEAGENT", "--level", "patient");
+
+        Assert.That(exit, Is.Zero, stderr);
+        Assert.That(TwoStudies.LastModel, Is.EqualTo(NodeAgent.Dicom.Network.Query.DicomQueryModel.PatientRoot));
+    }
+
+    [Test]
+    public async Task Storing_an_empty_folder_is_an_error()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_folder, "empty")).FullName;
+
+        var (exit, _, stderr) = await RunAsync("pacs", "store", "--port", "1", empty);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("no files to send"));
+    }
+
     private static DicomServer Start(Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
@@ -155,9 +189,12 @@ public class PacsCommandTests
     {
         public static string? LastDateRange { get; private set; }
 
+        public static NodeAgent.Dicom.Network.Query.DicomQueryModel? LastModel { get; private set; }
+
         public async IAsyncEnumerable<DicomDataset> FindAsync(DicomFindRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             LastDateRange = request.Identifier.GetString(DicomTags.StudyDate);
+            LastModel = request.Model;
             await Task.Yield();
             for (var i = 1; i <= 2; i++)
             {

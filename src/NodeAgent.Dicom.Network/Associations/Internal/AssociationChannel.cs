@@ -18,6 +18,9 @@ internal sealed class AssociationChannel : IAsyncDisposable
     private readonly Dictionary<byte, NegotiatedContext> _contexts = [];
     private readonly AssociationSettings _settings;
 
+    // PDVs of a P-DATA-TF that came after the end of the message just returned: the start of the next one.
+    private readonly Queue<PresentationDataValue> _leftover = new();
+
     private AssociationChannel(Stream stream, AssociationSettings settings, bool isRequestor, string peer)
     {
         _stream = stream;
@@ -125,15 +128,31 @@ internal sealed class AssociationChannel : IAsyncDisposable
             .OrderByDescending(c => preferred is not null && c.TransferSyntax.Equals(preferred))
             .FirstOrDefault();
 
-    /// <summary>Sends a command and, if given, its data set, fragmented to the peer's maximum PDU length.</summary>
+    /// <summary>
+    /// Sends a command and, if given, its data set, fragmented to the peer's maximum PDU length. A
+    /// peer that stops reading for <see cref="AssociationSettings.WriteTimeout"/> (restarted at each
+    /// PDU) gets its connection closed and the send a <see cref="TimeoutException"/>.
+    /// </summary>
     public async Task SendMessageAsync(byte contextId, DimseCommand command, DatasetSource? dataset, CancellationToken cancellationToken)
     {
         EnsureState(AssociationState.Established, "send a DIMSE message");
         var context = _contexts[contextId];
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Cancellation takes effect between PDUs only: a PDU cut short would leave the peer reading
+        // our next bytes (an A-ABORT, say) as the rest of it. Only the write timeout interrupts a PDU,
+        // and then the connection is closed.
+        using var inactivity = new InactivityTimer(_settings.WriteTimeout, _settings.TimeProvider, CancellationToken.None);
         try
         {
-            using (var commandStream = new PDataStream(WriteRawAsync, contextId, isCommand: true, PeerMaxPduLength))
+            Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> send = (pdu, _) =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                inactivity.Restart();
+                return _stream.WriteAsync(pdu, inactivity.Token);
+            };
+
+            using (var commandStream = new PDataStream(send, contextId, isCommand: true, PeerMaxPduLength))
             {
                 await commandStream.WriteAsync(command.Encode(), cancellationToken).ConfigureAwait(false);
                 await commandStream.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -141,12 +160,17 @@ internal sealed class AssociationChannel : IAsyncDisposable
 
             if (dataset is not null)
             {
-                using var dataStream = new PDataStream(WriteRawAsync, contextId, isCommand: false, PeerMaxPduLength);
+                using var dataStream = new PDataStream(send, contextId, isCommand: false, PeerMaxPduLength);
                 await dataset.WriteAsync(dataStream, context.TransferSyntax, cancellationToken).ConfigureAwait(false);
                 await dataStream.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            inactivity.Restart();
+            await _stream.FlushAsync(inactivity.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (inactivity.Fired)
+        {
+            throw StoppedReading(inactivity.Timeout);
         }
         finally
         {
@@ -160,8 +184,17 @@ internal sealed class AssociationChannel : IAsyncDisposable
     /// </summary>
     public async Task<DimseMessage?> ReceiveMessageAsync(TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        using var command = new MemoryStream();
         using var inactivity = timeout is { } t ? new InactivityTimer(t, _settings.TimeProvider, cancellationToken) : null;
+        return await ReceiveMessageAsync(inactivity, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="ReceiveMessageAsync(TimeSpan?, CancellationToken)"/>, with a timer the caller
+    /// owns and may restart meanwhile (a find that keeps sending while this read waits).
+    /// </summary>
+    public async Task<DimseMessage?> ReceiveMessageAsync(InactivityTimer? inactivity, CancellationToken cancellationToken)
+    {
+        using var command = new MemoryStream();
         DimseCommand? parsed = null;
         ReceivedDataset? data = null;
         byte contextId = 0;
@@ -169,71 +202,90 @@ internal sealed class AssociationChannel : IAsyncDisposable
         {
             while (true)
             {
-                var pdu = await ReadPduAsync(inactivity, "a DIMSE message", cancellationToken).ConfigureAwait(false);
-                switch (pdu)
+                IReadOnlyList<PresentationDataValue> values;
+                if (_leftover.Count > 0)
                 {
-                    case null:
-                        if (command.Length > 0 || data is not null)
+                    values = [.. _leftover];
+                    _leftover.Clear();
+                }
+                else
+                {
+                    var pdu = await ReadPduAsync(inactivity, "a DIMSE message", cancellationToken).ConfigureAwait(false);
+                    switch (pdu)
+                    {
+                        case null:
+                            if (command.Length > 0 || data is not null)
+                            {
+                                throw new DicomNetworkException($"{Peer} closed the connection in the middle of a DIMSE message.");
+                            }
+
+                            State = AssociationState.Idle;
+                            return null;
+                        case DataTransferPdu transfer:
+                            values = transfer.Values;
+                            break;
+                        case ReleaseRequestPdu when command.Length == 0 && data is null:
+                            await SendPduAsync(new ReleaseResponsePdu(), cancellationToken).ConfigureAwait(false);
+                            State = AssociationState.AwaitingClose;
+                            return null;
+                        case AbortPdu abort:
+                            State = AssociationState.Idle;
+                            throw new AssociationAbortedException($"{Peer}: association {abort.Describe()}.", abort);
+                        default:
+                            throw await UnexpectedAsync(pdu, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                for (var i = 0; i < values.Count; i++)
+                {
+                    var pdv = values[i];
+                    if (!_contexts.ContainsKey(pdv.PresentationContextId) || (contextId != 0 && pdv.PresentationContextId != contextId))
+                    {
+                        throw await ProtocolErrorAsync($"a PDV on presentation context {pdv.PresentationContextId}, which was not accepted or changed within a message", cancellationToken).ConfigureAwait(false);
+                    }
+
+                    contextId = pdv.PresentationContextId;
+                    DimseMessage? complete = null;
+                    if (pdv.IsCommand)
+                    {
+                        if (parsed is not null || command.Length + pdv.Data.Length > MaxCommandLength)
                         {
-                            throw new DicomNetworkException($"{Peer} closed the connection in the middle of a DIMSE message.");
+                            throw await ProtocolErrorAsync("a command fragment after a complete command, or a command over 64 KB", cancellationToken).ConfigureAwait(false);
                         }
 
-                        State = AssociationState.Idle;
-                        return null;
-                    case DataTransferPdu transfer:
-                        foreach (var pdv in transfer.Values)
+                        command.Write(pdv.Data.Span);
+                        if (pdv.IsLastFragment)
                         {
-                            if (!_contexts.ContainsKey(pdv.PresentationContextId) || (contextId != 0 && pdv.PresentationContextId != contextId))
-                            {
-                                throw await ProtocolErrorAsync($"a PDV on presentation context {pdv.PresentationContextId}, which was not accepted or changed within a message", cancellationToken).ConfigureAwait(false);
-                            }
-
-                            contextId = pdv.PresentationContextId;
-                            if (pdv.IsCommand)
-                            {
-                                if (parsed is not null || command.Length + pdv.Data.Length > MaxCommandLength)
-                                {
-                                    throw await ProtocolErrorAsync("a command fragment after a complete command, or a command over 64 KB", cancellationToken).ConfigureAwait(false);
-                                }
-
-                                command.Write(pdv.Data.Span);
-                                if (pdv.IsLastFragment)
-                                {
-                                    parsed = DimseCommand.Decode(command.ToArray());
-                                    if (!parsed.HasDataSet)
-                                    {
-                                        return new DimseMessage(contextId, parsed, null);
-                                    }
-                                }
-                            }
-                            else
-                            {
-                                if (parsed is null)
-                                {
-                                    throw await ProtocolErrorAsync("data set fragments before the command", cancellationToken).ConfigureAwait(false);
-                                }
-
-                                data ??= new ReceivedDataset(_contexts[contextId].TransferSyntax, _settings.DatasetMemoryThreshold, _settings.SpoolDirectory);
-                                await data.AppendAsync(pdv.Data, cancellationToken).ConfigureAwait(false);
-                                if (pdv.IsLastFragment)
-                                {
-                                    var message = new DimseMessage(contextId, parsed, data);
-                                    data = null;
-                                    return message;
-                                }
-                            }
+                            parsed = DimseCommand.Decode(command.ToArray());
+                            complete = parsed.HasDataSet ? null : new DimseMessage(contextId, parsed, null);
+                        }
+                    }
+                    else
+                    {
+                        if (parsed is null)
+                        {
+                            throw await ProtocolErrorAsync("data set fragments before the command", cancellationToken).ConfigureAwait(false);
                         }
 
-                        break;
-                    case ReleaseRequestPdu when command.Length == 0 && data is null:
-                        await SendPduAsync(new ReleaseResponsePdu(), cancellationToken).ConfigureAwait(false);
-                        State = AssociationState.AwaitingClose;
-                        return null;
-                    case AbortPdu abort:
-                        State = AssociationState.Idle;
-                        throw new AssociationAbortedException($"{Peer}: association {abort.Describe()}.", abort);
-                    default:
-                        throw await UnexpectedAsync(pdu, cancellationToken).ConfigureAwait(false);
+                        data ??= new ReceivedDataset(_contexts[contextId].TransferSyntax, _settings.DatasetMemoryThreshold, _settings.SpoolDirectory);
+                        await data.AppendAsync(pdv.Data, cancellationToken).ConfigureAwait(false);
+                        if (pdv.IsLastFragment)
+                        {
+                            complete = new DimseMessage(contextId, parsed, data);
+                            data = null;
+                        }
+                    }
+
+                    if (complete is not null)
+                    {
+                        // The PDU's buffer is reused by the next read: keep copies of what belongs to the next message.
+                        for (var rest = i + 1; rest < values.Count; rest++)
+                        {
+                            _leftover.Enqueue(values[rest] with { Data = values[rest].Data.ToArray() });
+                        }
+
+                        return complete;
+                    }
                 }
             }
         }
@@ -302,10 +354,11 @@ internal sealed class AssociationChannel : IAsyncDisposable
 
         try
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2), _settings.TimeProvider);
-            await SendPduAsync(new AbortPdu(source, reason), cts.Token).ConfigureAwait(false);
+            var courtesy = TimeSpan.FromSeconds(2);
+            using var cts = new CancellationTokenSource(courtesy, _settings.TimeProvider);
+            await SendPduAsync(new AbortPdu(source, reason), cts.Token, courtesy).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or TimeoutException)
         {
             // The peer may already be gone; the abort is a courtesy.
         }
@@ -313,14 +366,21 @@ internal sealed class AssociationChannel : IAsyncDisposable
         State = AssociationState.AwaitingClose;
     }
 
-    public async Task SendPduAsync(Pdu pdu, CancellationToken cancellationToken)
+    public async Task SendPduAsync(Pdu pdu, CancellationToken cancellationToken, TimeSpan? writeTimeout = null)
     {
         var bytes = PduCodec.Encode(pdu);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // As in SendMessageAsync: once started, a PDU is written whole or the connection closed.
+        var limit = writeTimeout ?? _settings.WriteTimeout;
+        using var timer = new CancellationTokenSource(limit, _settings.TimeProvider);
         try
         {
-            await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _stream.WriteAsync(bytes, timer.Token).ConfigureAwait(false);
+            await _stream.FlushAsync(timer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested)
+        {
+            throw StoppedReading(limit);
         }
         finally
         {
@@ -330,14 +390,20 @@ internal sealed class AssociationChannel : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _reader.Dispose();
+        // Close the connection first: a read still pending must end before its pooled buffer goes back.
         await _stream.DisposeAsync().ConfigureAwait(false);
+        _reader.Dispose();
         _writeLock.Dispose();
         State = AssociationState.Idle;
     }
 
-    private ValueTask WriteRawAsync(ReadOnlyMemory<byte> pdu, CancellationToken cancellationToken) =>
-        _stream.WriteAsync(pdu, cancellationToken);
+    /// <summary>The peer stopped reading: nothing more can reach it, not even an abort, so the connection is closed.</summary>
+    private TimeoutException StoppedReading(TimeSpan timeout)
+    {
+        State = AssociationState.Idle;
+        _stream.Dispose();
+        return new TimeoutException($"{Peer} stopped reading: nothing could be sent for {timeout.TotalSeconds:0.#} s; the connection was closed.");
+    }
 
     private void OnAccepted(AssociateRequestPdu request, AssociateAcceptPdu accept)
     {

@@ -14,5 +14,8 @@ internal sealed record AssociationSettings
 
     public string? SpoolDirectory { get; init; }
 
+    /// <summary>How long a send may make no progress (the peer does not read) before the connection is closed.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -25,6 +25,9 @@ internal sealed class InactivityTimer : IDisposable
 
     public void Restart() => _timer.CancelAfter(_timeout);
 
+    /// <summary>Stops the countdown until the next <see cref="Restart"/>.</summary>
+    public void Pause() => _timer.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+
     public void Dispose()
     {
         _linked.Dispose();

@@ -18,6 +18,7 @@ internal sealed class ClientAssociation : IAsyncDisposable
     private readonly RateLimitLease _lease;
     private readonly DicomClientOptions _options;
     private ushort _nextMessageId;
+    private bool _operationUnderway;
 
     private ClientAssociation(AssociationChannel channel, RateLimitLease lease, DicomClientOptions options)
     {
@@ -55,6 +56,7 @@ internal sealed class ClientAssociation : IAsyncDisposable
                 AssociationTimeout = options.AssociationTimeout,
                 DatasetMemoryThreshold = options.DatasetMemoryThreshold,
                 SpoolDirectory = options.SpoolDirectory,
+                WriteTimeout = options.DimseTimeout,
                 TimeProvider = registry.TimeProvider,
             };
             var channel = await gate.OpenPipeline.ExecuteAsync(
@@ -78,6 +80,23 @@ internal sealed class ClientAssociation : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Marks the start of a DIMSE operation. One that never reached <see cref="EndOperation"/> (an
+    /// error, a cancellation) leaves the peer mid-exchange: the association is then aborted, not
+    /// released, and cannot carry another operation.
+    /// </summary>
+    public void BeginOperation()
+    {
+        if (_operationUnderway)
+        {
+            throw new DicomNetworkException($"An earlier operation with {Peer} on this association was interrupted; open a new association.");
+        }
+
+        _operationUnderway = true;
+    }
+
+    public void EndOperation() => _operationUnderway = false;
+
     public ushort NextMessageId() => ++_nextMessageId == 0 ? ++_nextMessageId : _nextMessageId;
 
     public NegotiatedContext RequireContext(string abstractSyntax, string what, DicomTransferSyntax? preferred = null) =>
@@ -88,15 +107,23 @@ internal sealed class ClientAssociation : IAsyncDisposable
         Channel.SendMessageAsync(context.Id, command, dataset, cancellationToken);
 
     /// <summary>The next message, within the DIMSE timeout; a release or closed connection here is an error.</summary>
-    public async Task<DimseMessage> ReceiveAsync(string waitingFor, CancellationToken cancellationToken) =>
-        await Channel.ReceiveMessageAsync(_options.DimseTimeout, cancellationToken).ConfigureAwait(false)
+    public Task<DimseMessage> ReceiveAsync(string waitingFor, CancellationToken cancellationToken) =>
+        ReceiveAsync(waitingFor, _options.DimseTimeout, cancellationToken);
+
+    /// <summary>The next message within <paramref name="timeout"/> (null: no limit).</summary>
+    public async Task<DimseMessage> ReceiveAsync(string waitingFor, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        await Channel.ReceiveMessageAsync(timeout, cancellationToken).ConfigureAwait(false)
         ?? throw new DicomNetworkException($"{Peer} ended the association while we waited for {waitingFor}.");
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (Channel.State == AssociationState.Established)
+            if (_operationUnderway)
+            {
+                await Channel.AbortAsync(AbortSource.ServiceUser, AbortReason.NotSpecified).ConfigureAwait(false);
+            }
+            else if (Channel.State == AssociationState.Established)
             {
                 using var timeout = new CancellationTokenSource(_options.AssociationTimeout);
                 await Channel.ReleaseAsync(timeout.Token).ConfigureAwait(false);
@@ -115,9 +142,10 @@ internal sealed class ClientAssociation : IAsyncDisposable
 
     private static async Task<Stream> ConnectAsync(DicomClientOptions options, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            SocketTuning.Apply(socket);
             using (var timeout = new CancellationTokenSource(options.ConnectTimeout, timeProvider))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken))
             {
@@ -139,13 +167,23 @@ internal sealed class ClientAssociation : IAsyncDisposable
             if (options.Tls is { } tls)
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false, tls.Validator(certificateRequired: true));
-                await ssl.AuthenticateAsClientAsync(
-                    new SslClientAuthenticationOptions
-                    {
-                        TargetHost = tls.TargetHost ?? options.Host,
-                        ClientCertificates = tls.Certificate is null ? null : [tls.Certificate],
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                using var handshake = new CancellationTokenSource(options.AssociationTimeout, timeProvider);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(handshake.Token, cancellationToken);
+                try
+                {
+                    await ssl.AuthenticateAsClientAsync(
+                        new SslClientAuthenticationOptions
+                        {
+                            TargetHost = tls.TargetHost ?? options.Host,
+                            ClientCertificates = tls.Certificate is null ? null : [tls.Certificate],
+                        },
+                        linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (handshake.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"{options.Describe()} accepted the connection but did not complete the TLS handshake within {options.AssociationTimeout.TotalSeconds:0.#} s (is TLS on at that port?).");
+                }
+
                 stream = ssl;
             }
 

@@ -89,6 +89,16 @@ internal static class PduDecoder
             throw new PduFormatException("The A-ASSOCIATE-RQ has no application context item.", AbortReason.InvalidPduParameterValue);
         }
 
+        // PS3.8 9.3.2.2: each proposal has its own odd ID (1-255).
+        var ids = new HashSet<byte>();
+        foreach (var proposal in proposals)
+        {
+            if ((proposal.Id & 1) == 0 || !ids.Add(proposal.Id))
+            {
+                throw new PduFormatException($"The A-ASSOCIATE-RQ proposes presentation context ID {proposal.Id} {((proposal.Id & 1) == 0 ? "(even)" : "twice")}; IDs are distinct odd numbers.", AbortReason.InvalidPduParameterValue);
+            }
+        }
+
         return new AssociateRequestPdu(header.Called, header.Calling, proposals, header.User)
         {
             ApplicationContextName = header.Context,

@@ -24,6 +24,7 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
             AssociationTimeout = options.AssociationTimeout,
             DatasetMemoryThreshold = options.DatasetMemoryThreshold,
             SpoolDirectory = options.SpoolDirectory,
+            WriteTimeout = options.IdleTimeout,
             TimeProvider = timeProvider,
         };
         var channel = await AssociationChannel.ReceiveRequestAsync(stream, settings, remote, cancellationToken).ConfigureAwait(false);
@@ -64,11 +65,23 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
                 ServerLog.AssociationFailed(logger, request.CallingAeTitle, remote, ex.Message);
                 await channel.AbortAsync(AbortSource.ServiceProvider, AbortReason.NotSpecified).ConfigureAwait(false);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A defect of ours or a handler's: the peer gets an abort rather than a dropped connection.
+                ServerLog.AssociationCrashed(logger, request.CallingAeTitle, remote, ex.GetType().Name, ex.StackTrace ?? "");
+                await channel.AbortAsync(AbortSource.ServiceProvider, AbortReason.NotSpecified).ConfigureAwait(false);
+            }
         }
     }
 
     private AssociateRejectPdu? Refusal(AssociateRequestPdu request, bool overLimit)
     {
+        if ((request.ProtocolVersion & 1) == 0)
+        {
+            // PS3.8 9.3.2: bit 0 is version 1, the only one there is.
+            return new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceProviderAcse, AssociateRejectPdu.ReasonProtocolVersionNotSupported);
+        }
+
         if (request.ApplicationContextName != AssociateRequestPdu.DicomApplicationContext)
         {
             return new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, AssociateRejectPdu.ReasonApplicationContextNotSupported);
@@ -91,10 +104,16 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
 
     private async Task ServeMessagesAsync(AssociationChannel channel, DicomAssociationInfo info, Handlers handlers, CancellationToken cancellationToken)
     {
-        var next = channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken);
+        var next = new PendingRead(channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken), null);
         while (true)
         {
-            using var message = await next.ConfigureAwait(false);
+            DimseMessage? received;
+            using (next.Timer)
+            {
+                received = await next.Message.ConfigureAwait(false);
+            }
+
+            using var message = received;
             if (message is null)
             {
                 return;
@@ -104,27 +123,49 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
             switch (message.Command.Field)
             {
                 case DimseCommandField.CEchoRequest:
-                    var echoStatus = handlers.Echo is null ? DimseStatus.Success : await handlers.Echo.EchoAsync(info, cancellationToken).ConfigureAwait(false);
+                    var echoStatus = await EchoAsync(info, handlers.Echo, cancellationToken).ConfigureAwait(false);
                     await RespondAsync(channel, context, message, DimseCommandField.CEchoResponse, echoStatus, cancellationToken).ConfigureAwait(false);
-                    next = channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken);
                     break;
                 case DimseCommandField.CStoreRequest:
                     var storeStatus = await StoreAsync(message, info, handlers.Store, cancellationToken).ConfigureAwait(false);
                     await RespondAsync(channel, context, message, DimseCommandField.CStoreResponse, storeStatus, cancellationToken, sopInstance: message.Command.AffectedSopInstanceUid).ConfigureAwait(false);
-                    next = channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken);
                     break;
-                case DimseCommandField.CFindRequest when handlers.Find is not null && message.Dataset is not null:
-                    next = await FindAsync(channel, context, message, info, handlers.Find, cancellationToken).ConfigureAwait(false);
-                    break;
+                case DimseCommandField.CFindRequest when handlers.Find is not null:
+                    if (FindRequest(message, context, info) is not { } find)
+                    {
+                        await RespondAsync(channel, context, message, DimseCommandField.CFindResponse, DimseStatus.IdentifierDoesNotMatchSopClass, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+
+                    next = await FindAsync(channel, context, message, find, handlers.Find, cancellationToken).ConfigureAwait(false);
+                    continue;
                 case DimseCommandField.CCancelRequest:
                     // A cancel for an operation already finished: nothing to do (PS3.7 9.3.2.3).
-                    next = channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken);
                     break;
                 default:
                     await RespondAsync(channel, context, message, (DimseCommandField)((ushort)message.Command.Field | 0x8000), DimseStatus.SopClassNotSupported, cancellationToken).ConfigureAwait(false);
-                    next = channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken);
                     break;
             }
+
+            next = new PendingRead(channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken), null);
+        }
+    }
+
+    private async Task<ushort> EchoAsync(DicomAssociationInfo info, IDicomEchoHandler? handler, CancellationToken cancellationToken)
+    {
+        if (handler is null)
+        {
+            return DimseStatus.Success;
+        }
+
+        try
+        {
+            return await handler.EchoAsync(info, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ServerLog.HandlerFailed(logger, "C-ECHO", info.CallingAeTitle, ex.GetType().Name);
+            return DimseStatus.ProcessingFailure;
         }
     }
 
@@ -144,34 +185,68 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
         {
             return await handler.StoreAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DicomException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            ServerLog.StoreFailed(logger, info.CallingAeTitle, ex.GetType().Name);
-            return DimseStatus.ProcessingFailure;
+            // Full disk, permissions: out of resources, which a sender may retry later (PS3.4 B.2.3).
+            ServerLog.HandlerFailed(logger, "C-STORE", info.CallingAeTitle, ex.GetType().Name);
+            return DimseStatus.OutOfResources;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ServerLog.HandlerFailed(logger, "C-STORE", info.CallingAeTitle, ex.GetType().Name);
+            return DimseStatus.UnableToProcess;
         }
     }
 
     /// <summary>
-    /// Streams matches as pending responses while a read waits for a C-CANCEL. Returns the read
-    /// that the message loop continues with.
+    /// The request a find handler gets, or null when the identifier is missing or does not fit the
+    /// information model (no or an unknown level, PATIENT in the study root model): PS3.4 C.4.1.1.
     /// </summary>
-    private async Task<Task<DimseMessage?>> FindAsync(AssociationChannel channel, NegotiatedContext context, DimseMessage message, DicomAssociationInfo info, IDicomFindHandler handler, CancellationToken cancellationToken)
+    private static DicomFindRequest? FindRequest(DimseMessage message, NegotiatedContext context, DicomAssociationInfo info)
     {
-        var identifier = message.Dataset!.ReadDataset();
-        var level = (identifier.GetString(DicomTags.QueryRetrieveLevel) ?? "").Trim() switch
+        if (message.Dataset is null)
         {
-            "PATIENT" => DicomQueryLevel.Patient,
+            return null;
+        }
+
+        DicomDataset identifier;
+        try
+        {
+            identifier = message.Dataset.ReadDataset();
+        }
+        catch (DicomException)
+        {
+            return null;
+        }
+
+        var model = context.AbstractSyntax == DicomUids.PatientRootQueryRetrieveInformationModelFind ? DicomQueryModel.PatientRoot : DicomQueryModel.StudyRoot;
+        DicomQueryLevel? level = (identifier.GetString(DicomTags.QueryRetrieveLevel) ?? "").Trim() switch
+        {
+            "PATIENT" when model == DicomQueryModel.PatientRoot => DicomQueryLevel.Patient,
+            "STUDY" => DicomQueryLevel.Study,
             "SERIES" => DicomQueryLevel.Series,
             "IMAGE" => DicomQueryLevel.Image,
-            _ => DicomQueryLevel.Study,
+            _ => null,
         };
-        var model = context.AbstractSyntax == DicomUids.PatientRootQueryRetrieveInformationModelFind ? DicomQueryModel.PatientRoot : DicomQueryModel.StudyRoot;
+        return level is { } known ? new DicomFindRequest(info, model, known, identifier) : null;
+    }
+
+    /// <summary>
+    /// Streams matches as pending responses while a read waits for a C-CANCEL. Returns the read that
+    /// the message loop continues with: its idle timer is paused while we send, and starts at the
+    /// final response (a requestor says nothing while the matches come).
+    /// </summary>
+    private async Task<PendingRead> FindAsync(AssociationChannel channel, NegotiatedContext context, DimseMessage message, DicomFindRequest request, IDicomFindHandler handler, CancellationToken cancellationToken)
+    {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var next = channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken);
+        var idle = new InactivityTimer(options.IdleTimeout, timeProvider, cancellationToken);
+        var read = channel.ReceiveMessageAsync(idle, cancellationToken);
+        idle.Pause();
+        var next = new PendingRead(read, idle);
 
         // Whatever arrives during the find (a C-CANCEL, or anything else) stops the handler. The read
         // may outlive this find (it becomes the next message), so the cancel may find the source disposed.
-        _ = next.ContinueWith(
+        _ = read.ContinueWith(
             static (_, state) =>
             {
                 try
@@ -190,9 +265,9 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
         var status = DimseStatus.Success;
         try
         {
-            await foreach (var match in handler.FindAsync(new DicomFindRequest(info, model, level, identifier), cancel.Token).ConfigureAwait(false))
+            await foreach (var match in handler.FindAsync(request, cancel.Token).ConfigureAwait(false))
             {
-                if (next.IsCompleted)
+                if (read.IsCompleted)
                 {
                     status = DimseStatus.Cancel;
                     break;
@@ -210,19 +285,31 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
         {
             status = DimseStatus.Cancel;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException and not DicomNetworkException and not TimeoutException and not IOException)
+        {
+            // The handler's failure (its database, say) ends this find, not the association.
+            ServerLog.HandlerFailed(logger, "C-FIND", request.Association.CallingAeTitle, ex.GetType().Name);
+            status = DimseStatus.UnableToProcess;
+        }
 
         if (status == DimseStatus.Cancel)
         {
-            using var received = await next.ConfigureAwait(false);
-            if (received is null || received.Command.Field != DimseCommandField.CCancelRequest)
+            using (idle)
             {
-                throw new DicomNetworkException($"{info.CallingAeTitle} sent {received?.Command.ToString() ?? "a release"} during a C-FIND; only C-CANCEL may come then.");
+                using var received = await read.ConfigureAwait(false);
+                if (received is null || received.Command.Field != DimseCommandField.CCancelRequest || received.Command.MessageIdBeingRespondedTo != message.Command.MessageId)
+                {
+                    throw new DicomNetworkException($"{request.Association.CallingAeTitle} sent {received?.Command.ToString() ?? "a release"} during a C-FIND; only a C-CANCEL of that C-FIND may come then.");
+                }
             }
 
-            next = channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken);
+            next = new PendingRead(channel.ReceiveMessageAsync(options.IdleTimeout, cancellationToken), null);
         }
 
         await RespondAsync(channel, context, message, DimseCommandField.CFindResponse, status, cancellationToken).ConfigureAwait(false);
+        // The idle time of the requestor starts now; we own the timer until the loop has read the message.
+        next.Timer?.Restart();
+
         return next;
     }
 
@@ -242,4 +329,7 @@ internal sealed class AssociationAcceptor(DicomServerOptions options, IServicePr
     }
 
     private sealed record Handlers(IDicomEchoHandler? Echo, IDicomStoreHandler? Store, IDicomFindHandler? Find);
+
+    /// <summary>The read of the next message, with the idle timer it owns (disposed once the read is over).</summary>
+    private readonly record struct PendingRead(Task<DimseMessage?> Message, InactivityTimer? Timer);
 }

@@ -20,10 +20,17 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Connection from {Remote} failed before an association: {Problem}")]
     public static partial void ConnectionFailed(ILogger logger, string remote, string problem);
 
-    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "Serving {Remote} failed unexpectedly ({ErrorType}); the service goes on")]
-    public static partial void ConnectionCrashed(ILogger logger, string remote, string errorType, Exception exception);
+    // Exception messages are left out of every event: a handler's or a file system's message may
+    // carry a patient's name or a UID. The type and the stack trace say where it went wrong.
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "Serving {Remote} failed unexpectedly ({ErrorType}); the service goes on. At: {StackTrace}")]
+    public static partial void ConnectionCrashed(ILogger logger, string remote, string errorType, string stackTrace);
 
-    // The exception message is left out: file system errors name the file, and its name is a UID.
-    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Storing an instance from {CallingAe} failed: {ErrorType}")]
-    public static partial void StoreFailed(ILogger logger, string callingAe, string errorType);
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Error, Message = "Association from {CallingAe} at {Remote} failed unexpectedly ({ErrorType}) and was aborted. At: {StackTrace}")]
+    public static partial void AssociationCrashed(ILogger logger, string callingAe, string remote, string errorType, string stackTrace);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "The {Service} handler failed for {CallingAe} ({ErrorType}); a failure status was sent")]
+    public static partial void HandlerFailed(ILogger logger, string service, string callingAe, string errorType);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Error, Message = "Accepting connections failed ({Error}); trying again in {DelaySeconds} s")]
+    public static partial void AcceptFailed(ILogger logger, string error, double delaySeconds);
 }

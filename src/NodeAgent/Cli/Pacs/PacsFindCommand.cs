@@ -29,7 +29,7 @@ internal static class PacsFindCommand
     {
         var connection = new PacsConnectionOptions();
         var level = new Option<DicomQueryLevel>("--level") { Description = "patient, study, series or image.", DefaultValueFactory = _ => DicomQueryLevel.Study };
-        var model = new Option<string>("--model") { Description = "Information model: study (study root) or patient (patient root).", DefaultValueFactory = _ => "study" };
+        var model = new Option<string?>("--model") { Description = "Information model: study (study root) or patient (patient root). Default: patient root for --level patient, study root otherwise." };
         var modality = new Option<string?>("--modality") { Description = "Modality (e.g. CT, or CT\\MR): Modalities in Study at study level, Modality below." };
         var studyDate = new Option<string?>("--study-date") { Description = "Study date or range: 20180101-20201231 or 2018-01-01..2020-12-31." };
         var patientId = new Option<string?>("--patient-id") { Description = "Patient ID (wildcards * and ? allowed)." };
@@ -50,12 +50,17 @@ internal static class PacsFindCommand
         {
             var options = connection.Read(result);
             var queryLevel = result.GetValue(level);
-            var query = DicomQuery.Create(queryLevel, result.GetValue(model) switch
+            var queryModel = result.GetValue(model) switch
             {
+                null => queryLevel == DicomQueryLevel.Patient ? DicomQueryModel.PatientRoot : DicomQueryModel.StudyRoot,
                 "patient" => DicomQueryModel.PatientRoot,
+                "study" when queryLevel == DicomQueryLevel.Patient => throw new FormatException("--level patient needs the patient root model (--model patient, the default for that level)."),
                 "study" => DicomQueryModel.StudyRoot,
                 var other => throw new FormatException($"--model must be study or patient, not '{other}'."),
-            });
+            };
+            var outputFormat = result.GetValue(format) is "table" or "json" ? result.GetValue(format)! : throw new FormatException($"--format must be table or json, not '{result.GetValue(format)}'.");
+            RequireHigherLevelKeys(queryLevel, queryModel, result.GetValue(patientId), result.GetValue(studyUid), result.GetValue(seriesUid));
+            var query = DicomQuery.Create(queryLevel, queryModel);
             if (result.GetValue(modality) is { } m)
             {
                 query.Match(queryLevel <= DicomQueryLevel.Study ? DicomTags.ModalitiesInStudy : DicomTags.Modality, m);
@@ -79,7 +84,7 @@ internal static class PacsFindCommand
                 matches.Add(match);
             }
 
-            if (result.GetValue(format) == "json")
+            if (outputFormat == "json")
             {
                 WriteJson(output, matches);
             }
@@ -97,6 +102,28 @@ internal static class PacsFindCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A hierarchical query (PS3.4 C.4.1.2.2.1) names the one entity of each level above the one
+    /// asked: a strict PACS refuses a series query without its study, lenient ones search everything.
+    /// </summary>
+    private static void RequireHigherLevelKeys(DicomQueryLevel level, DicomQueryModel model, string? patientId, string? studyUid, string? seriesUid)
+    {
+        if (model == DicomQueryModel.PatientRoot && level >= DicomQueryLevel.Study && string.IsNullOrEmpty(patientId))
+        {
+            throw new FormatException($"--level {level.ToString().ToLowerInvariant()} in the patient root model needs --patient-id (or use --model study).");
+        }
+
+        if (level >= DicomQueryLevel.Series && string.IsNullOrEmpty(studyUid))
+        {
+            throw new FormatException($"--level {level.ToString().ToLowerInvariant()} needs --study-uid: a PACS answers series and image queries within one study.");
+        }
+
+        if (level == DicomQueryLevel.Image && string.IsNullOrEmpty(seriesUid))
+        {
+            throw new FormatException("--level image needs --series-uid as well: a PACS answers image queries within one series.");
+        }
     }
 
     private static void Match(DicomQuery query, DicomTag tag, string? value)

@@ -43,7 +43,7 @@ internal static class PacsMoveCommand
                     // The PACS reports completion when it has sent the last instance; let our side finish writing.
                     await server.StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                     line.Done();
-                    return await RetrieveReport.WriteAsync(output, error, "move", options.Describe(), moved, handler).ConfigureAwait(false);
+                    return await RetrieveReport.WriteAsync(output, error, "move", options.Describe(), moved, handler, aeTitle).ConfigureAwait(false);
                 }
             }
         }));

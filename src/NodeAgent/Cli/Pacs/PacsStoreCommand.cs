@@ -17,6 +17,12 @@ internal static class PacsStoreCommand
         {
             var options = connection.Read(result);
             var files = Expand(result.GetValue(paths) ?? []);
+            if (files.Count == 0)
+            {
+                await error.WriteLineAsync("nodeagent pacs store: no files to send (the folders given are empty).").ConfigureAwait(false);
+                return 1;
+            }
+
             var line = new ProgressLine(error);
             var done = 0;
             var stored = await new DicomClient(options).StoreAsync(files, new SynchronousProgress<DicomStoreOutcome>(o =>

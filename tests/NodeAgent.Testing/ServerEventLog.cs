@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Dicom.Network.Server;
 
-namespace NodeAgent.IntegrationTests.Network;
+namespace NodeAgent.Testing;
 
 /// <summary>Records our server's log events, to count the associations it accepted and to show what went wrong.</summary>
-internal sealed class ServerEventLog : ILogger<DicomServer>
+public sealed class ServerEventLog : ILogger<DicomServer>
 {
     /// <summary>ServerLog.AssociationAccepted.</summary>
     private const int AssociationAcceptedEvent = 1101;

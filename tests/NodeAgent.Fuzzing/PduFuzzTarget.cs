@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using NodeAgent.Dicom;
 using NodeAgent.Dicom.Network.Pdus;
@@ -5,8 +6,10 @@ using NodeAgent.Dicom.Network.Pdus;
 namespace NodeAgent.Fuzzing;
 
 /// <summary>
-/// Feeds one input to the PDU decoder and to the PDU reader (as a byte stream that may hold several
-/// PDUs). Allowed: PDUs, or a <see cref="DicomException"/> (a format error). Anything else is a finding.
+/// Feeds one input to the PDU decoder, also with its length field corrected (most mutations break
+/// it, and the body parsers are only reached when it holds), and to the PDU reader (as a byte stream
+/// that may hold several PDUs). Allowed: PDUs, a <see cref="PduFormatException"/> from the decoder,
+/// a <see cref="DicomException"/> from the reader. Anything else is a finding.
 /// </summary>
 public sealed class PduFuzzTarget
 {
@@ -15,12 +18,12 @@ public sealed class PduFuzzTarget
         var watch = Stopwatch.StartNew();
         try
         {
-            try
+            Decode(input);
+            if (input.Length >= 6)
             {
-                PduCodec.Decode(input);
-            }
-            catch (DicomException)
-            {
+                var consistent = input.ToArray();
+                BinaryPrimitives.WriteUInt32BigEndian(consistent.AsSpan(2), (uint)(consistent.Length - 6));
+                Decode(consistent);
             }
 
             using var reader = new PduReader(new MemoryStream(input, writable: false), 64 * 1024);
@@ -38,6 +41,18 @@ public sealed class PduFuzzTarget
         }
 
         return watch.Elapsed > TimeSpan.FromSeconds(10) ? new FuzzFinding("slow", $"{watch.Elapsed.TotalMilliseconds:F0} ms", input) : null;
+    }
+
+    private static void Decode(byte[] input)
+    {
+        try
+        {
+            PduCodec.Decode(input);
+        }
+        catch (PduFormatException)
+        {
+            // The decoder's contract: a malformed PDU is this one typed error.
+        }
     }
 
     /// <summary>Valid PDUs of every type to mutate.</summary>

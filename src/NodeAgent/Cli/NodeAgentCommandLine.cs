@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using NodeAgent.Cli.Dicom;
 using NodeAgent.Cli.Pacs;
+using NodeAgent.Cli.Pseudonymisation;
 
 namespace NodeAgent.Cli;
 
@@ -13,6 +14,8 @@ public static class NodeAgentCommandLine
         var root = new RootCommand("NodeAgent: the on-premise node of a federated cancer-imaging network.");
         root.Subcommands.Add(DicomCommands.Build(output, error));
         root.Subcommands.Add(PacsCommands.Build(output, error));
+        root.Subcommands.Add(PseudonymiseCommand.Build(output, error));
+        root.Subcommands.Add(ProfileCommands.Build(output, error));
         return root;
     }
 

@@ -56,6 +56,12 @@ public sealed class Pseudonymiser
                 return Quarantine(QuarantineReason.Unsupported, "a DICOMDIR is an index of files, not an image: pseudonymise the files it lists");
             }
 
+            if (!input.TransferSyntax.IsKnown)
+            {
+                // Its encoding is a guess; an output in it could not be read back by anyone.
+                return Quarantine(QuarantineReason.Unsupported, "the transfer syntax is not a known one");
+            }
+
             var sopClass = dataset.GetString(DicomTags.SOPClassUID)?.Trim();
             if (string.IsNullOrEmpty(sopClass) || string.IsNullOrEmpty(dataset.GetString(DicomTags.SOPInstanceUID)?.Trim()))
             {

@@ -8,7 +8,8 @@ namespace NodeAgent.Pseudonymisation.Batch;
 /// <summary>
 /// Pseudonymises a folder tree into another with the same layout. Each output is written under a
 /// temporary name and renamed when complete, so an output that exists is whole and a second run
-/// skips it: an interrupted batch is finished by running it again. Inputs that cannot be
+/// skips it: an interrupted batch is finished by running it again. Hidden files (names starting
+/// with a dot) are skipped. Inputs that cannot be
 /// pseudonymised safely are copied to the quarantine folder with a <c>.reason.txt</c> beside them.
 /// </summary>
 public sealed class PseudonymisationJob
@@ -35,8 +36,7 @@ public sealed class PseudonymisationJob
     public PseudonymisationSummary Run(IProgress<PseudonymisationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var stopwatch = Stopwatch.StartNew();
-        var enumeration = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.None };
-        var total = Directory.EnumerateFiles(_options.InputDirectory, "*", enumeration).Count();
+        var total = InputFiles().Count();
         var counters = new Counters();
         var reasons = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var failures = new ConcurrentQueue<(string, string)>();
@@ -44,7 +44,7 @@ public sealed class PseudonymisationJob
         try
         {
             Parallel.ForEach(
-                Directory.EnumerateFiles(_options.InputDirectory, "*", enumeration),
+                InputFiles(),
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Jobs), CancellationToken = cancellationToken },
                 path =>
                 {
@@ -82,6 +82,11 @@ public sealed class PseudonymisationJob
             Failures = failures.ToArray(),
         };
     }
+
+    // Hidden files (.DS_Store, a tool's .complete marker) are not part of an export and are skipped.
+    private IEnumerable<string> InputFiles() =>
+        Directory.EnumerateFiles(_options.InputDirectory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.None })
+            .Where(path => !Path.GetFileName(path).StartsWith('.'));
 
     private Outcome Handle(string path, out long bytes, out string detail)
     {

@@ -23,7 +23,7 @@ public static class PeerComparison
         string? corpus = null;
         string? output = null;
         var skipMemory = false;
-        var sections = new HashSet<string>(["scan", "readwrite", "memory", "store", "find-get"], StringComparer.Ordinal);
+        var sections = new HashSet<string>(["scan", "readwrite", "memory", "store", "find-get", "pseudonymise"], StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,7 +34,7 @@ public static class PeerComparison
                 case "--skip-memory": skipMemory = true; break;
                 case "--sections": sections = [.. args[++i].Split(',')]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory,store,find-get --skip-memory");
+                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory,store,find-get,pseudonymise --skip-memory");
                     return 2;
             }
         }
@@ -63,6 +63,11 @@ public static class PeerComparison
             }
 
             ReadWriteSection(report, directory, files, bytes, runs, Path.GetTempPath(), "to disk");
+        }
+
+        if (sections.Contains("pseudonymise"))
+        {
+            PseudonymisationComparison.Run(report, directory, files, bytes, runs);
         }
 
         if (!skipMemory && sections.Contains("memory"))
@@ -212,7 +217,7 @@ public static class PeerComparison
         return (name, double.Parse(last[0], Invariant), long.Parse(last[1], Invariant));
     }
 
-    private static void CreateMultiFrame(string path, int frames)
+    internal static void CreateMultiFrame(string path, int frames)
     {
         var ds = new DicomDataset();
         ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, DicomUids.EnhancedCTImageStorage);

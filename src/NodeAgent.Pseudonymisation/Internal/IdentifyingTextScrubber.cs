@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace NodeAgent.Pseudonymisation.Internal;
 
@@ -14,7 +13,7 @@ internal sealed class IdentifyingTextScrubber
 {
     private const string Mask = "***";
     private readonly HashSet<string> _tokens = new(StringComparer.OrdinalIgnoreCase);
-    private Regex? _pattern;
+    private string[]? _ordered;
 
     public bool IsEmpty => _tokens.Count == 0;
 
@@ -24,7 +23,7 @@ internal sealed class IdentifyingTextScrubber
         if (value.Length >= 2)
         {
             _tokens.Add(value);
-            _pattern = null;
+            _ordered = null;
         }
     }
 
@@ -64,19 +63,42 @@ internal sealed class IdentifyingTextScrubber
             return text;
         }
 
-        _pattern ??= Build();
-        return _pattern.Replace(text, Mask);
-    }
-
-    private Regex Build()
-    {
-        // Longest first, so a whole name is masked before its parts; letters or digits may not touch the match.
-        var alternatives = new StringBuilder();
-        foreach (var token in _tokens.OrderByDescending(t => t.Length))
+        // Longest first, so a whole name is masked before its parts. A few dozen short tokens against
+        // a short value: plain searches beat building a regular expression per instance.
+        _ordered ??= _tokens.OrderByDescending(t => t.Length).ToArray();
+        List<(int Start, int Length)>? masks = null;
+        foreach (var token in _ordered)
         {
-            alternatives.Append(alternatives.Length == 0 ? "" : "|").Append(Regex.Escape(token));
+            for (var at = text.IndexOf(token, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(token, at + 1, StringComparison.OrdinalIgnoreCase))
+            {
+                var end = at + token.Length;
+                if ((at > 0 && char.IsLetterOrDigit(text[at - 1])) || (end < text.Length && char.IsLetterOrDigit(text[end])))
+                {
+                    continue; // inside a longer word
+                }
+
+                masks ??= [];
+                if (!masks.Exists(m => at < m.Start + m.Length && m.Start < end))
+                {
+                    masks.Add((at, token.Length));
+                }
+            }
         }
 
-        return new Regex($@"(?<![\p{{L}}\p{{N}}])(?:{alternatives})(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        if (masks is null)
+        {
+            return text;
+        }
+
+        masks.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var result = new StringBuilder(text.Length);
+        var position = 0;
+        foreach (var (start, length) in masks)
+        {
+            result.Append(text, position, start - position).Append(Mask);
+            position = start + length;
+        }
+
+        return result.Append(text, position, text.Length - position).ToString();
     }
 }

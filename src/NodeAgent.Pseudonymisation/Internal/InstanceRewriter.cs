@@ -149,7 +149,7 @@ internal sealed class InstanceRewriter
         var rule = _profile.FindPrivateRule(tag.Group, creator, offset, _facts);
         var keep = rule?.Keep ?? ((Options & ConfidentialityOption.RetainSafePrivate) != 0 && _safePrivate.IsSafe(tag.Group, creator, offset));
         var origin = rule is not null ? $"private rule of {rule.DeclaredIn}" : keep ? "safe private, Table E.3.10-1 (C)" : "private (X)";
-        if (keep && rule is null && item is DicomElement element && !IsCleanSafePrivateValue(dataset, element))
+        if (keep && rule is null && item is DicomElement element && !IsCleanSafePrivateValue(dataset, element, _safePrivate.DeclaredVR(tag.Group, creator, offset)))
         {
             // C on a safe private attribute: the table lists codes, numbers and flags. Free text
             // in one of them (a name typed where a colour was expected) is not what was declared safe.
@@ -160,14 +160,22 @@ internal sealed class InstanceRewriter
         return keep;
     }
 
-    private static bool IsCleanSafePrivateValue(DicomDataset dataset, DicomElement element)
+    private static bool IsCleanSafePrivateValue(DicomDataset dataset, DicomElement element, string? declaredVR)
     {
-        if (element.VR == DicomVR.PN)
+        // Implicit VR files carry private elements the dictionary does not know as UN: judge them by
+        // the VR the table declares.
+        var vr = element.VR;
+        if (vr == DicomVR.UN && DicomVRExtensions.TryParse(declaredVR, out var declared))
+        {
+            vr = declared;
+        }
+
+        if (vr == DicomVR.PN)
         {
             return false;
         }
 
-        if (element.VR is not (DicomVR.LO or DicomVR.SH or DicomVR.LT or DicomVR.ST or DicomVR.UT or DicomVR.UC) || element.IsEmpty)
+        if (vr is not (DicomVR.LO or DicomVR.SH or DicomVR.LT or DicomVR.ST or DicomVR.UT or DicomVR.UC or DicomVR.CS or DicomVR.UN) || element.IsEmpty)
         {
             return true;
         }
@@ -175,7 +183,7 @@ internal sealed class InstanceRewriter
         string text;
         try
         {
-            text = element.GetText(dataset.CharacterSet);
+            text = dataset.CharacterSet.Decode(element.GetBytes().Span, vr == DicomVR.UN ? DicomVR.LO : vr).TrimEnd(' ', '\0');
         }
         catch (DicomException)
         {

@@ -11,12 +11,18 @@ namespace NodeAgent.Pseudonymisation.Standard;
 public sealed class SafePrivateAttributes
 {
     private static readonly Lazy<SafePrivateAttributes> LazyStandard = new(ReadEmbedded);
-    private readonly FrozenSet<(ushort Group, string Creator, byte Offset)> _safe;
+    private readonly FrozenDictionary<(ushort Group, string Creator, byte Offset), string> _safe;
 
-    internal SafePrivateAttributes(IEnumerable<(ushort Group, string Creator, byte Offset)> rows)
+    internal SafePrivateAttributes(IEnumerable<(ushort Group, string Creator, byte Offset, string VR)> rows)
     {
-        _safe = rows.ToFrozenSet();
-        Creators = _safe.Select(r => r.Creator).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var byKey = new Dictionary<(ushort, string, byte), string>();
+        foreach (var (group, creator, offset, vr) in rows)
+        {
+            byKey[(group, creator, offset)] = vr;
+        }
+
+        _safe = byKey.ToFrozenDictionary();
+        Creators = _safe.Keys.Select(r => r.Creator).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 
     public static SafePrivateAttributes Standard => LazyStandard.Value;
@@ -26,15 +32,18 @@ public sealed class SafePrivateAttributes
     /// <summary>The private creators that have safe attributes.</summary>
     public IReadOnlyList<string> Creators { get; }
 
-    public bool IsSafe(ushort group, string creator, byte offset) => _safe.Contains((group, creator.Trim(), offset));
+    public bool IsSafe(ushort group, string creator, byte offset) => _safe.ContainsKey((group, creator.Trim(), offset));
+
+    /// <summary>The VR the table declares for a safe element ("" when it gives none, "OW/OB" when it gives two), or null when not safe.</summary>
+    public string? DeclaredVR(ushort group, string creator, byte offset) => _safe.GetValueOrDefault((group, creator.Trim(), offset));
 
     internal static SafePrivateAttributes Read(TextReader reader)
     {
-        var rows = new List<(ushort, string, byte)>();
+        var rows = new List<(ushort, string, byte, string)>();
         var header = reader.ReadLine() ?? throw new InvalidDataException("Table E.3.10-1 is empty.");
         var columns = header.Split('\t');
-        int creatorColumn = Array.IndexOf(columns, "private_creator"), groupColumn = Array.IndexOf(columns, "group"), offsetColumn = Array.IndexOf(columns, "element_offset");
-        if (creatorColumn < 0 || groupColumn < 0 || offsetColumn < 0)
+        int creatorColumn = Array.IndexOf(columns, "private_creator"), groupColumn = Array.IndexOf(columns, "group"), offsetColumn = Array.IndexOf(columns, "element_offset"), vrColumn = Array.IndexOf(columns, "vr");
+        if (creatorColumn < 0 || groupColumn < 0 || offsetColumn < 0 || vrColumn < 0)
         {
             throw new InvalidDataException("Table E.3.10-1 lacks the private_creator, group or element_offset column.");
         }
@@ -50,7 +59,8 @@ public sealed class SafePrivateAttributes
             rows.Add((
                 ushort.Parse(fields[groupColumn], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
                 fields[creatorColumn].Trim(),
-                byte.Parse(fields[offsetColumn], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)));
+                byte.Parse(fields[offsetColumn], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
+                fields[vrColumn].Trim()));
         }
 
         return new SafePrivateAttributes(rows);

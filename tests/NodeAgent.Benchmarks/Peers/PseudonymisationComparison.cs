@@ -22,6 +22,18 @@ internal static class PseudonymisationComparison
     {
         var work = Path.Combine(Path.GetTempPath(), "nodeagent-bench-pseudo");
         Directory.CreateDirectory(work);
+        if (Directory.Exists("/dev/shm"))
+        {
+            Compare(report, corpus, files, bytes, runs, work, Path.Combine("/dev/shm", "nodeagent-bench-pseudo"), "to tmpfs: each tool's own cost, no disk");
+        }
+
+        Compare(report, corpus, files, bytes, runs, work, work, "to disk");
+        MemoryRows(report, corpus, files, work, Path.Combine(work, "site.secret"), Path.Combine(work, "cert.pem"));
+    }
+
+    private static void Compare(StringBuilder report, string corpus, List<string> files, long bytes, int runs, string work, string target, string title)
+    {
+        Directory.CreateDirectory(work);
         var secretPath = Path.Combine(work, "site.secret");
         var secret = SiteSecret.CreateOrLoad(secretPath);
         var certificate = Path.Combine(work, "cert.pem");
@@ -30,8 +42,8 @@ internal static class PseudonymisationComparison
             Run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", Path.Combine(work, "key.pem"), "-out", certificate, "-subj", "/CN=nodeagent-bench", "-days", "2"]);
         }
 
-        var output = Path.Combine(work, "out");
-        var quarantine = Path.Combine(work, "quarantine");
+        var output = Path.Combine(target, "out");
+        var quarantine = Path.Combine(target, "quarantine");
         void Clean()
         {
             foreach (var directory in new[] { output, quarantine })
@@ -68,7 +80,7 @@ internal static class PseudonymisationComparison
         };
         Clean();
 
-        report.AppendLine(CultureInfo.InvariantCulture, $"## Pseudonymisation, to disk ({work})");
+        report.AppendLine(CultureInfo.InvariantCulture, $"## Pseudonymisation, {title} ({target})");
         report.AppendLine();
         report.AppendLine("Every file read, pseudonymised and written under a temporary name renamed when complete (NodeAgent), without fsync (neither cp nor gdcmanon fsyncs); the output folder is emptied and `sync`ed before every run.");
         report.AppendLine();
@@ -83,7 +95,6 @@ internal static class PseudonymisationComparison
         var (gdcm, cp) = (results[4].Median, results[5].Median);
         report.AppendLine(CultureInfo.InvariantCulture, $"NodeAgent basic, in process: {gdcm / results[0].Median:F1}x faster than gdcmanon, {results[0].Median / cp:F2}x the time of cp -r. As a CLI process: {gdcm / results[3].Median:F1}x faster than gdcmanon, {results[3].Median / cp:F2}x cp -r. Research profile in process: {results[1].Median / cp:F2}x cp -r.");
         report.AppendLine();
-        MemoryRows(report, corpus, files, work, secretPath, certificate);
     }
 
     private static void MemoryRows(StringBuilder report, string corpus, List<string> files, string work, string secretPath, string certificate)

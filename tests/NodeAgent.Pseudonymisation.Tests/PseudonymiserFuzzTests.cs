@@ -56,3 +56,40 @@ public sealed class PseudonymiserFuzzTests
         Assert.That(quarantined, Is.GreaterThan(0));
     }
 }
+
+/// <summary>Mutated profile files: each is a profile or a <see cref="Profiles.ProfileException"/> naming the problem, never another exception.</summary>
+public sealed class ProfileFuzzTests
+{
+    [Test]
+    public void Mutated_profiles_load_or_fail_with_a_profile_error()
+    {
+        var seed = System.Text.Encoding.UTF8.GetBytes("""
+            { "name": "site", "extends": "research", "options": ["RetainInstitutionIdentity"], "mode": "allow-list",
+              "dateShift": { "minDays": -30, "maxDays": -1 },
+              "attributes": [ { "tag": "StationName", "action": "keep", "when": { "modality": ["CT"], "sopClass": ["CTImageStorage"] } },
+                              { "tag": "InstitutionName", "action": "replace", "value": "Site 7" },
+                              { "tag": "PatientName", "action": "hash", "source": "PatientID" } ],
+              "privateCreators": [ { "creator": "ACME 1", "group": "0019", "offsets": ["10", "xx11"], "action": "keep" } ],
+              "pixels": { "burnedIn": "quarantine", "rules": [ { "manufacturer": "ACME", "rows": 480, "columns": 640, "rectangles": [ { "x": 0, "y": 0, "width": 640, "height": 40 } ] } ] } }
+            """);
+        var mutator = new Mutator(new Random(5));
+        var (loaded, refused) = (0, 0);
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = System.Text.Encoding.UTF8.GetString(mutator.Mutate(seed));
+            try
+            {
+                Profiles.PseudonymisationProfile.Parse(text, "fuzz.json");
+                loaded++;
+            }
+            catch (Profiles.ProfileException e)
+            {
+                Assert.That(e.Errors, Is.Not.Empty);
+                refused++;
+            }
+        }
+
+        Assert.That(refused, Is.GreaterThan(0));
+        Assert.That(loaded + refused, Is.EqualTo(3000));
+    }
+}

@@ -10,6 +10,7 @@ namespace NodeAgent.Pseudonymisation.Profiles.Internal;
 internal static class ProfileLoader
 {
     private const int MaxChainLength = 16;
+    private const int MaxProfileBytes = 1024 * 1024;
     private const string ResourcePrefix = "profiles/";
 
     // Dates further than this are not a "shift" any more but a different century.
@@ -99,7 +100,19 @@ internal static class ProfileLoader
             if (File.Exists(candidate))
             {
                 var full = Path.GetFullPath(candidate);
-                return (File.ReadAllText(full), full, Path.GetDirectoryName(full));
+                if (new FileInfo(full).Length > MaxProfileBytes)
+                {
+                    throw new ProfileException(nameOrPath, $"{full} is larger than {MaxProfileBytes / 1024} KB: not a profile.");
+                }
+
+                try
+                {
+                    return (File.ReadAllText(full), full, Path.GetDirectoryName(full));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new ProfileException(nameOrPath, $"{full} cannot be read: {e.Message}");
+                }
             }
         }
 

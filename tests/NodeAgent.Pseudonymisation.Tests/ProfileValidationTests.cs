@@ -50,7 +50,7 @@ public sealed class ProfileValidationTests
         {
             Assert.That(Errors("""{ "attributes": [ { "tag": "InstitutionName", "action": "replace" } ] }"""), Has.Some.Contains("needs a 'value'"));
             Assert.That(Errors("""{ "attributes": [ { "tag": "StationName", "action": "replace", "value": "A_STATION_NAME_TOO_LONG" } ] }"""), Has.Some.Contains("longer than 16"));
-            Assert.That(Errors("""{ "attributes": [ { "tag": "Rows", "action": "hash" } ] }"""), Has.Some.Contains("'hash' works on identifiers"));
+            Assert.That(Errors("""{ "attributes": [ { "tag": "Rows", "action": "hash" } ] }"""), Has.Some.Contains("'hash' makes a 16-character pseudonym"));
             Assert.That(Errors("""{ "attributes": [ { "tag": "PatientName", "action": "shift" } ] }"""), Has.Some.Contains("'shift' works on dates"));
             Assert.That(Errors("""{ "attributes": [ { "tag": "PatientID", "action": "keep", "value": "x" } ] }"""), Has.Some.Contains("only for 'replace'"));
         });

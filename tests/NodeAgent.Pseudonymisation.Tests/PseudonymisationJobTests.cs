@@ -101,3 +101,58 @@ public sealed class PseudonymisationJobTests
             () => new PseudonymisationJob(new Pseudonymiser(PseudonymisationProfile.Load("basic"), SiteSecret.FromBytes(new byte[32])), new PseudonymisationJobOptions(Path.Combine(_root, "nope"), Output, Quarantine)),
             Throws.ArgumentException.With.Message.Contains("does not exist"));
 }
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Platform(Exclude = "Win", Reason = "symbolic links and FIFOs")]
+public sealed class PseudonymisationJobFileSystemTests
+{
+    private string _root = null!;
+
+    [SetUp]
+    public void CreateRoot()
+    {
+        _root = Directory.CreateTempSubdirectory("nodeagent-jobfs-").FullName;
+        Directory.CreateDirectory(Path.Combine(_root, "in", "a"));
+        TestInstances.File(TestInstances.Ct(1)).Save(Path.Combine(_root, "in", "a", "I1.dcm"));
+    }
+
+    [TearDown]
+    public void DeleteRoot() => Directory.Delete(_root, recursive: true);
+
+    private PseudonymisationJob Job(string output, string quarantine, string profile = "basic") =>
+        new(new Pseudonymiser(PseudonymisationProfile.Load(profile), SiteSecret.FromBytes(new byte[32])), new PseudonymisationJobOptions(Path.Combine(_root, "in"), output, quarantine));
+
+    [Test]
+    public void Links_are_not_followed_and_pipes_are_never_opened()
+    {
+        File.CreateSymbolicLink(Path.Combine(_root, "in", "a", "zero.dcm"), "/dev/zero");
+        Directory.CreateSymbolicLink(Path.Combine(_root, "in", "a", "loop"), "..");
+        var fifo = Path.Combine(_root, "in", "a", "pipe.dcm");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var summary = Job(Path.Combine(_root, "out"), Path.Combine(_root, "q")).Run();
+        Assert.Multiple(() =>
+        {
+            Assert.That((summary.Total, summary.Done, summary.Quarantined), Is.EqualTo((2, 1, 1)), "the links are skipped; the pipe is set aside unopened");
+            Assert.That(File.ReadAllText(Path.Combine(_root, "q", "a", "pipe.dcm.reason.txt")), Does.Contain("not a regular file"));
+        });
+    }
+
+    [Test]
+    public void An_output_reached_through_a_link_into_the_input_is_refused()
+    {
+        Directory.CreateSymbolicLink(Path.Combine(_root, "link"), Path.Combine(_root, "in"));
+        Assert.That(() => Job(Path.Combine(_root, "link", "out"), Path.Combine(_root, "q")), Throws.ArgumentException.With.Message.Contains("inside the input"));
+    }
+
+    [Test]
+    public void Resuming_with_another_profile_or_key_is_refused()
+    {
+        var output = Path.Combine(_root, "out");
+        Job(output, Path.Combine(_root, "q")).Run();
+        Assert.That(() => Job(output, Path.Combine(_root, "q"), "research").Run(), Throws.ArgumentException.With.Message.Contains("another profile or key"));
+    }
+}

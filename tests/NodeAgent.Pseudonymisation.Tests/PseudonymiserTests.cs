@@ -340,6 +340,9 @@ public sealed class PseudonymiserTests
         input = TestInstances.Ct();
         input.AddOrUpdate(new DicomTag(0x0018, 0x9073), DicomVR.FD, BitConverter.GetBytes(1.5));
         Assert.That(Run("basic", input).Dataset.Contains(new DicomTag(0x0018, 0x9073)), Is.True, "a number outside the table is kept");
+        input = TestInstances.Ct();
+        input.AddOrUpdate(new DicomElement(DicomTags.ExpiryDate, DicomVR.UN, "20200101"u8.ToArray()));
+        Assert.That(Run("basic", input).Dataset.Contains(DicomTags.ExpiryDate), Is.False, "a date hidden as UN goes");
         _ = CultureInfo.InvariantCulture;
     }
 }

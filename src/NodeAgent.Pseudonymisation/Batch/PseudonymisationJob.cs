@@ -30,12 +30,19 @@ public sealed class PseudonymisationJob
             OutputDirectory = Path.GetFullPath(options.OutputDirectory),
             QuarantineDirectory = Path.GetFullPath(options.QuarantineDirectory),
         };
-        Validate(_options);
+        CheckFolders(_options);
     }
+
+    /// <summary>
+    /// The file beside the output folder (OUTPUT.nodeagent-run.json) that says which profile and key
+    /// made it; beside, not inside, so that the output holds nothing but DICOM files.
+    /// </summary>
+    public string RunRecordPath => Path.TrimEndingDirectorySeparator(_options.OutputDirectory) + ".nodeagent-run.json";
 
     public PseudonymisationSummary Run(IProgress<PseudonymisationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var stopwatch = Stopwatch.StartNew();
+        CheckRunRecord();
         var total = InputFiles().Count();
         var counters = new Counters();
         var reasons = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
@@ -84,9 +91,31 @@ public sealed class PseudonymisationJob
     }
 
     // Hidden files (.DS_Store, a tool's .complete marker) are not part of an export and are skipped.
+    // Symbolic links are not followed: a link can loop, or lead out of the input (to /dev/zero, say).
     private IEnumerable<string> InputFiles() =>
-        Directory.EnumerateFiles(_options.InputDirectory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.None })
+        Directory.EnumerateFiles(_options.InputDirectory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
             .Where(path => !Path.GetFileName(path).StartsWith('.'));
+
+    // Resuming into an output made with another profile or key would mix two kinds of pseudonyms in one research store.
+    private void CheckRunRecord()
+    {
+        var record = RunRecordPath;
+        var current = $"{{\"profile\":\"{_pseudonymiser.Profile.Name}\",\"fingerprint\":\"{_pseudonymiser.Profile.Fingerprint}\",\"key\":\"{_pseudonymiser.KeyId}\"}}";
+        // A record without a non-empty output folder is left from a folder deleted to start again.
+        if (File.Exists(record) && Directory.Exists(_options.OutputDirectory) && Directory.EnumerateFileSystemEntries(_options.OutputDirectory).Any())
+        {
+            var previous = File.ReadAllText(record).Trim();
+            if (previous != current)
+            {
+                throw new ArgumentException($"The output folder {_options.OutputDirectory} was made with another profile or key ({previous}; now {current}). Use a new output folder, or delete it to start again.");
+            }
+
+            return;
+        }
+
+        Directory.CreateDirectory(_options.OutputDirectory);
+        File.WriteAllText(record, current + Environment.NewLine);
+    }
 
     private Outcome Handle(string path, out long bytes, out string detail)
     {
@@ -94,7 +123,7 @@ public sealed class PseudonymisationJob
         var output = Path.Combine(_options.OutputDirectory, relative);
         bytes = 0;
         detail = "";
-        if (File.Exists(output))
+        if (_options.Layout == OutputLayout.Mirror && File.Exists(output))
         {
             return Outcome.AlreadyDone;
         }
@@ -104,6 +133,12 @@ public sealed class PseudonymisationJob
         try
         {
             bytes = new FileInfo(path).Length;
+            if (bytes == 0)
+            {
+                // Empty, or not a regular file (a pipe or a device reports no length): never opened.
+                return Quarantine(path, relative, new QuarantineReason(QuarantineReason.Malformed, "an empty file, or not a regular file"), out detail, copy: false);
+            }
+
             input = DicomFile.Open(path);
             result = _pseudonymiser.Pseudonymise(input);
         }
@@ -131,6 +166,17 @@ public sealed class PseudonymisationJob
             if (result.Quarantine is { } reason)
             {
                 return Quarantine(path, relative, reason, out detail);
+            }
+
+            if (_options.Layout == OutputLayout.Uids)
+            {
+                // Named by the new UIDs: the input's folder and file names (often a patient's name or an accession number) stay behind.
+                var ds = result.Output!.Dataset;
+                output = Path.Combine(_options.OutputDirectory, SafeName(ds.GetString(DicomTags.StudyInstanceUID)), SafeName(ds.GetString(DicomTags.SeriesInstanceUID)), SafeName(ds.GetString(DicomTags.SOPInstanceUID)) + ".dcm");
+                if (File.Exists(output))
+                {
+                    return Outcome.AlreadyDone;
+                }
             }
 
             var partial = output + PartialSuffix;
@@ -161,15 +207,19 @@ public sealed class PseudonymisationJob
         return result.PixelsCleaned ? Outcome.DoneWithPixelsCleaned : Outcome.Done;
     }
 
-    private Outcome Quarantine(string path, string relative, QuarantineReason reason, out string detail)
+    private Outcome Quarantine(string path, string relative, QuarantineReason reason, out string detail, bool copy = true)
     {
         var target = Path.Combine(_options.QuarantineDirectory, relative);
         detail = reason.Category;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(path, target + PartialSuffix, overwrite: true);
-            File.Move(target + PartialSuffix, target, overwrite: true);
+            if (copy)
+            {
+                File.Copy(path, target + PartialSuffix, overwrite: true);
+                File.Move(target + PartialSuffix, target, overwrite: true);
+            }
+
             File.WriteAllText(target + ReasonSuffix, reason + Environment.NewLine);
             return Outcome.Quarantined;
         }
@@ -180,6 +230,9 @@ public sealed class PseudonymisationJob
             return Outcome.Failed;
         }
     }
+
+    private static string SafeName(string? uid) =>
+        string.IsNullOrEmpty(uid) || uid.Any(c => !(char.IsAsciiDigit(c) || c == '.')) ? "unknown" : uid;
 
     private static void TryDelete(string path)
     {
@@ -193,14 +246,21 @@ public sealed class PseudonymisationJob
         }
     }
 
-    private static void Validate(PseudonymisationJobOptions options)
+    /// <summary>
+    /// Refuses a missing input folder and folders inside one another (symbolic links resolved), before
+    /// anything is created.
+    /// </summary>
+    /// <exception cref="ArgumentException">The folders cannot be used; the message says why.</exception>
+    public static void CheckFolders(PseudonymisationJobOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (!Directory.Exists(options.InputDirectory))
         {
             throw new ArgumentException($"The input folder {options.InputDirectory} does not exist.");
         }
 
-        (string Name, string Path)[] folders = [("input", options.InputDirectory), ("output", options.OutputDirectory), ("quarantine", options.QuarantineDirectory)];
+        // Compared as real paths: a symbolic link must not put the output inside the input, or the quarantine inside the output.
+        (string Name, string Path)[] folders = [("input", RealPath(options.InputDirectory)), ("output", RealPath(options.OutputDirectory)), ("quarantine", RealPath(options.QuarantineDirectory))];
         foreach (var (name, path) in folders)
         {
             foreach (var (otherName, otherPath) in folders)
@@ -212,6 +272,24 @@ public sealed class PseudonymisationJob
                 }
             }
         }
+    }
+
+    /// <summary>The path with every symbolic link in it resolved, as far as it exists.</summary>
+    private static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full)!;
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, part);
+            var info = new DirectoryInfo(next);
+            current = info.Exists && info.LinkTarget is not null
+                ? info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? next
+                : next;
+        }
+
+        return current;
     }
 
     private static bool IsSameOrInside(string path, string folder)

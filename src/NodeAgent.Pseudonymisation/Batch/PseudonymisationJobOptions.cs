@@ -12,4 +12,7 @@ public sealed record PseudonymisationJobOptions(string InputDirectory, string Ou
     /// cost is one disk flush per file.
     /// </summary>
     public bool FlushToDisk { get; init; }
+
+    /// <summary>How outputs are named: the input's tree (the default), or by the new UIDs.</summary>
+    public OutputLayout Layout { get; init; } = OutputLayout.Mirror;
 }

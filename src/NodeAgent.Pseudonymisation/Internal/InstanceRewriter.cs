@@ -30,6 +30,10 @@ internal sealed class InstanceRewriter
     private int? _shiftDays;
     private bool _upgradedToUtf8;
 
+    // What the sequence being walked asks of the free text in it (the D of Content Sequence, the C
+    // of Clean Structured Content); attributes the table does not list inherit it.
+    private SequenceContent _content = SequenceContent.Plain;
+
     public InstanceRewriter(
         DicomDataset root,
         InstanceFacts facts,
@@ -68,6 +72,19 @@ internal sealed class InstanceRewriter
             _scrubber = new IdentifyingTextScrubber();
             CollectIdentifyingValues(root);
         }
+
+        // A replacement the instance's character set cannot hold moves the whole instance to UTF-8,
+        // before anything is rewritten, so every value is decoded in the set it was written in.
+        foreach (var rule in profile.AttributeRules)
+        {
+            if (rule.Action == AttributeAction.Replace && rule.Condition.Matches(facts) &&
+                !root.CharacterSet.CanEncode(rule.Value ?? "", DicomDictionary.Find(rule.Tag)?.ValueRepresentation ?? DicomVR.LO))
+            {
+                CharacterSetUpgrade.ToUtf8(root);
+                _upgradedToUtf8 = true;
+                break;
+            }
+        }
     }
 
     private ConfidentialityOption Options => _profile.Options;
@@ -89,9 +106,10 @@ internal sealed class InstanceRewriter
         HashSet<ushort>? removedOverlays = null;
         foreach (var item in items)
         {
-            if ((item.Tag.Group & 0xFF01) == 0x6000 && item.Tag.Element == 0x3000 && Decide(item).Action == AttributeAction.Remove)
+            if ((item.Tag.Group & 0xFF01) == 0x6000 && item.Tag.Element == 0x3000 && Decide(item).Action is AttributeAction.Remove or AttributeAction.Clean)
             {
-                // Without its Overlay Data the rest of the overlay group is invalid: it all goes.
+                // Without its Overlay Data the rest of the overlay group is invalid: it all goes. Under
+                // Clean Graphics too: text and shapes cannot be told apart in a bitmap, so cleaning it is removing it.
                 (removedOverlays ??= []).Add(item.Tag.Group);
             }
         }
@@ -149,15 +167,39 @@ internal sealed class InstanceRewriter
         var rule = _profile.FindPrivateRule(tag.Group, creator, offset, _facts);
         var keep = rule?.Keep ?? ((Options & ConfidentialityOption.RetainSafePrivate) != 0 && _safePrivate.IsSafe(tag.Group, creator, offset));
         var origin = rule is not null ? $"private rule of {rule.DeclaredIn}" : keep ? "safe private, Table E.3.10-1 (C)" : "private (X)";
-        if (keep && rule is null && item is DicomElement element && !IsCleanSafePrivateValue(dataset, element, _safePrivate.DeclaredVR(tag.Group, creator, offset)))
+        var action = keep ? AttributeAction.Keep : AttributeAction.Remove;
+        if (keep && rule is null && item is DicomElement element)
         {
-            // C on a safe private attribute: the table lists codes, numbers and flags. Free text
-            // in one of them (a name typed where a colour was expected) is not what was declared safe.
-            keep = false;
-            origin = "safe private, Table E.3.10-1 (C), but its value is free text, not a code";
+            var declared = _safePrivate.DeclaredVR(tag.Group, creator, offset);
+            if (!MatchesDeclaredVR(element.VR, declared))
+            {
+                // The table's promise is about the attribute it describes; a value of another VR is something else.
+                (action, origin) = (AttributeAction.Remove, $"safe private, Table E.3.10-1 (C), but its VR is {element.VR.Code()}, not {declared}");
+            }
+            else if (!IsCleanSafePrivateValue(dataset, element, declared))
+            {
+                // C on a safe private attribute: the table lists codes, numbers and flags. Free text
+                // in one of them (a name typed where a colour was expected) is not what was declared safe.
+                (action, origin) = (AttributeAction.Remove, "safe private, Table E.3.10-1 (C), but its value is free text, not a code");
+            }
+            else if (element.VR == DicomVR.UI || (element.VR == DicomVR.UN && declared == "UI"))
+            {
+                action = AttributeAction.Uid; // a safe attribute that refers to an instance still gets the mapped UID
+            }
         }
-        Apply(dataset, item, new Decision(keep ? AttributeAction.Keep : AttributeAction.Remove, origin), path, creator);
-        return keep;
+
+        Apply(dataset, item, new Decision(action, origin), path, creator);
+        return action != AttributeAction.Remove;
+    }
+
+    private static bool MatchesDeclaredVR(DicomVR actual, string? declared)
+    {
+        if (actual == DicomVR.UN || string.IsNullOrEmpty(declared))
+        {
+            return true;
+        }
+
+        return declared.Split('/').Any(code => DicomVRExtensions.TryParse(code.Trim(), out var vr) && vr == actual);
     }
 
     private static bool IsCleanSafePrivateValue(DicomDataset dataset, DicomElement element, string? declaredVR)
@@ -212,6 +254,11 @@ internal sealed class InstanceRewriter
         {
             var code = row.ActionFor(Options);
             var origin = $"{ConfidentialityActionCodes.Format(code)}, {(code == row.BasicAction ? "basic profile" : "option")}";
+            if (ReferenceEquals(row, _table.CurveData) && code == ConfidentialityAction.Clean)
+            {
+                return new Decision(AttributeAction.Remove, origin + "; curve data cannot be cleaned, so it is removed");
+            }
+
             return new Decision(Resolve(code, item), origin);
         }
 
@@ -244,7 +291,7 @@ internal sealed class InstanceRewriter
             case ConfidentialityAction.Zero:
                 return AttributeAction.Empty;
             case ConfidentialityAction.Dummy:
-                return isSequence ? AttributeAction.Keep : AttributeAction.Dummy;
+                return AttributeAction.Dummy; // on a sequence: its items are kept, their free text replaced by dummies
         }
 
         // X/Z, X/D, Z/D, X/Z/D: the choice depends on the attribute's Type in the IOD, which an
@@ -301,7 +348,22 @@ internal sealed class InstanceRewriter
         }
 
         var empty = item is DicomElement { IsEmpty: true };
-        switch (item.VR)
+        var vr = item.VR;
+        if (DicomDictionary.Find(item.Tag)?.ValueRepresentation is { } known and (DicomVR.DA or DicomVR.DT or DicomVR.UI or DicomVR.PN) && known != vr)
+        {
+            // A date, UID or name under another VR (UN from a file written without the dictionary,
+            // or plain wrong) cannot be rewritten reliably: it goes.
+            return new Decision(empty ? AttributeAction.Keep : AttributeAction.Remove, $"{known.Code()} stored as {vr.Code()}, not in Table E.1-1");
+        }
+
+        if (_content != SequenceContent.Plain && !empty && vr is DicomVR.LO or DicomVR.SH or DicomVR.ST or DicomVR.LT or DicomVR.UT or DicomVR.UC or DicomVR.PN or DicomVR.AE)
+        {
+            return _content == SequenceContent.Dummy
+                ? new Decision(AttributeAction.Dummy, "free text in a sequence whose content is replaced (D)")
+                : new Decision(AttributeAction.Clean, "free text in a sequence whose content is cleaned (C)");
+        }
+
+        switch (vr)
         {
             case DicomVR.DA or DicomVR.DT:
                 // PS3.15 E.1.1: dates not in the table are handled by their VR like those that are.
@@ -314,14 +376,33 @@ internal sealed class InstanceRewriter
                     ? new Decision(AttributeAction.Shift, "date not in Table E.1-1, dates modified")
                     : new Decision(AttributeAction.Dummy, "date not in Table E.1-1");
             case DicomVR.UI:
-                return (Options & ConfidentialityOption.RetainUids) != 0
-                    ? new Decision(AttributeAction.Keep, "UID, UIDs retained")
+                if ((Options & ConfidentialityOption.RetainUids) != 0)
+                {
+                    return new Decision(AttributeAction.Keep, "UID, UIDs retained");
+                }
+
+                return NamesAKind(item.Tag)
+                    ? new Decision(AttributeAction.Keep, "UID of a class or scheme, not of an instance")
                     : new Decision(AttributeAction.Uid, "UID not in Table E.1-1 (registered UIDs are kept)");
             case DicomVR.PN:
                 return new Decision(empty ? AttributeAction.Keep : AttributeAction.Empty, "person name not in Table E.1-1");
             default:
                 return new Decision(AttributeAction.Keep, "not in Table E.1-1");
         }
+    }
+
+    // SOP classes (standard or private), transfer syntaxes, coding schemes and the like name a kind of
+    // thing, not a patient's instance: mapping them would only make them unrecognisable.
+    private static bool NamesAKind(DicomTag tag)
+    {
+        var keyword = DicomDictionary.Find(tag)?.Keyword ?? "";
+        return keyword.EndsWith("ClassUID", StringComparison.Ordinal) ||
+            keyword.Contains("TransferSyntax", StringComparison.Ordinal) ||
+            keyword.Contains("CodingScheme", StringComparison.Ordinal) ||
+            keyword.Contains("MappingResource", StringComparison.Ordinal) ||
+            keyword.Contains("ContextGroupExtensionCreator", StringComparison.Ordinal) ||
+            keyword.Contains("TemplateExtensionCreator", StringComparison.Ordinal) ||
+            keyword == "PrivateInformationCreatorUID" || keyword == "ApplicationContextName";
     }
 
     private static bool IsEssential(DicomTag tag) =>
@@ -360,14 +441,14 @@ internal sealed class InstanceRewriter
             case AttributeAction.Remove:
                 return null;
             case AttributeAction.Keep:
-                RecurseInto(item, path);
+                RecurseInto(item, path, _content);
                 return item;
             case AttributeAction.Empty:
                 return item is DicomSequence ? new DicomSequence(item.Tag) : new DicomElement(item.Tag, item.VR, ReadOnlyMemory<byte>.Empty);
             case AttributeAction.Dummy:
                 if (item is DicomSequence)
                 {
-                    RecurseInto(item, path);
+                    RecurseInto(item, path, SequenceContent.Dummy);
                     return item;
                 }
 
@@ -376,8 +457,8 @@ internal sealed class InstanceRewriter
 
         if (item is DicomSequence)
         {
-            // Clean, uid, hash, shift or replace on a sequence: its items are processed by their own rules.
-            RecurseInto(item, path);
+            // Clean on a sequence cleans the free text in it; uid, hash, shift or replace leave its items to their own rules.
+            RecurseInto(item, path, decision.Action == AttributeAction.Clean ? SequenceContent.Clean : _content);
             return item;
         }
 
@@ -398,14 +479,25 @@ internal sealed class InstanceRewriter
         };
     }
 
-    private void RecurseInto(DicomItem item, string path)
+    private void RecurseInto(DicomItem item, string path, SequenceContent content)
     {
-        if (item is DicomSequence sequence)
+        if (item is not DicomSequence sequence)
+        {
+            return;
+        }
+
+        var outer = _content;
+        _content = (SequenceContent)Math.Max((int)outer, (int)content); // dummies inside a cleaned sequence stay dummies
+        try
         {
             for (var i = 0; i < sequence.Count; i++)
             {
                 RewriteDataset(sequence[i], path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
             }
+        }
+        finally
+        {
+            _content = outer;
         }
     }
 

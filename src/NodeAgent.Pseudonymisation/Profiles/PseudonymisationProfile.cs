@@ -50,6 +50,9 @@ public sealed class PseudonymisationProfile
 
     public string Name { get; }
 
+    /// <summary>A short hash of the profile files as loaded: it changes when any of them changes.</summary>
+    public string Fingerprint { get; internal init; } = "";
+
     public string? Description { get; }
 
     /// <summary>This profile and the ones it extends, the most basic first.</summary>

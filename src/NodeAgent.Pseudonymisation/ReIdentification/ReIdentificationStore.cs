@@ -40,7 +40,9 @@ public sealed class ReIdentificationStore : IDisposable
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        return new ReIdentificationStore(key, new StreamWriter(new FileStream(path, options), new UTF8Encoding(false)));
+        // Each mapping reaches the file before the output it belongs to is renamed into place, so a
+        // killed run cannot leave an output whose mapping is lost (the next run would skip it).
+        return new ReIdentificationStore(key, new StreamWriter(new FileStream(path, options), new UTF8Encoding(false)) { AutoFlush = true });
     }
 
     /// <summary>Reads every mapping of a store; a line that was altered, or written under another key, throws.</summary>

@@ -150,24 +150,7 @@ internal static class PseudonymisationComparison
         Run("sync", []);
     }
 
-    private static (double Seconds, long Kilobytes) Timed(string command, string[] args)
-    {
-        var result = ExternalProcess.Run("/usr/bin/time", ["-f", "%e %M", command, .. args], timeout: TimeSpan.FromMinutes(20));
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} failed ({result.ExitCode}): {result.StandardError[..Math.Min(500, result.StandardError.Length)]}");
-        }
+    private static (double Seconds, long Kilobytes) Timed(string command, string[] args) => PeerComparison.MeasureProcess(command, args);
 
-        var last = result.StandardError.Trim().Split('\n')[^1].Split(' ');
-        return (double.Parse(last[0], Invariant), long.Parse(last[1], Invariant));
-    }
-
-    private static void Run(string command, string[] args)
-    {
-        var result = ExternalProcess.Run(command, args, timeout: TimeSpan.FromMinutes(20));
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} exited with {result.ExitCode}: {result.StandardError[..Math.Min(500, result.StandardError.Length)]}");
-        }
-    }
+    private static void Run(string command, string[] args) => PeerComparison.Run(command, args);
 }

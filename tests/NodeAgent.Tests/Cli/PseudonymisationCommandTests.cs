@@ -76,6 +76,26 @@ public class PseudonymisationCommandTests
     }
 
     [Test]
+    public async Task Nothing_is_created_for_a_run_that_cannot_start_and_a_bad_reid_key_is_one_line()
+    {
+        var (exit, _, stderr) = await RunAsync("pseudonymise", "--profile", "basic", "--input", Input, "--output", Path.Combine(Input, "sub", "out"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(stderr, Does.Contain("use separate folders"));
+            Assert.That(Directory.GetFiles(Input, "*.secret", SearchOption.AllDirectories), Is.Empty, "no development secret made inside the input");
+        });
+
+        var key = Path.Combine(_folder, "reid.key");
+        File.WriteAllBytes(key, new byte[32]);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var (reidExit, _, reidError) = await RunAsync("pseudonymise", "--profile", "basic", "--input", Input, "--output", Path.Combine(_folder, "out"), "--secret", MakeSecret(), "--reid-store", Path.Combine(_folder, "reid.store"), "--reid-key", key);
+        Assert.That(reidExit, Is.EqualTo(1));
+        Assert.That(reidError.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(reidError, Does.Contain("chmod 600"));
+    }
+
+    [Test]
     public async Task Profile_check_summarises_a_good_profile_and_lists_every_error_of_a_bad_one()
     {
         var (exit, stdout, _) = await RunAsync("profile", "check", "research");

@@ -12,6 +12,7 @@ internal static class ProfileLoader
     private const int MaxChainLength = 16;
     private const int MaxProfileBytes = 1024 * 1024;
     private const string ResourcePrefix = "profiles/";
+    private const string BuiltInPrefix = "built-in:";
 
     // Dates further than this are not a "shift" any more but a different century.
     private const int MaxShiftDays = 36525;
@@ -31,6 +32,7 @@ internal static class ProfileLoader
     public static PseudonymisationProfile Parse(string json, string origin, string[] searchDirectories)
     {
         var chain = new List<(ProfileDocument Document, string Origin)>();
+        var texts = new List<string> { json };
         var errors = new List<string>();
         var document = Deserialize(json, origin, errors);
         var seen = new HashSet<string>(StringComparer.Ordinal) { origin };
@@ -48,7 +50,10 @@ internal static class ProfileLoader
                 break;
             }
 
-            var found = Find(document.Extends, Path.GetDirectoryName(origin), searchDirectories);
+            // A built-in profile extends built-in profiles only: a stray basic.json in the working
+            // directory or a site folder must not change what "research" means.
+            var builtIn = origin.StartsWith(BuiltInPrefix, StringComparison.Ordinal);
+            var found = builtIn ? FindBuiltIn(document.Extends) : Find(document.Extends, Path.GetDirectoryName(origin), searchDirectories);
             if (found is null)
             {
                 errors.Add($"{origin}: extends '{document.Extends}', which is not found. {NotFound(document.Extends, searchDirectories)}");
@@ -62,11 +67,12 @@ internal static class ProfileLoader
             }
 
             origin = found.Value.Origin;
+            texts.Add(found.Value.Json);
             document = Deserialize(found.Value.Json, origin, errors);
         }
 
         chain.Reverse();
-        var profile = errors.Count == 0 ? Merge(chain, errors) : null;
+        var profile = errors.Count == 0 ? Merge(chain, texts, errors) : null;
         if (profile is not null)
         {
             CheckIntegrity(profile, errors);
@@ -116,13 +122,18 @@ internal static class ProfileLoader
             }
         }
 
-        if (!looksLikePath && typeof(ProfileLoader).Assembly.GetManifestResourceStream(ResourcePrefix + nameOrPath + ".json") is { } stream)
+        return looksLikePath ? null : FindBuiltIn(nameOrPath);
+    }
+
+    private static (string Json, string Origin, string? Directory)? FindBuiltIn(string name)
+    {
+        if (typeof(ProfileLoader).Assembly.GetManifestResourceStream(ResourcePrefix + name + ".json") is not { } stream)
         {
-            using var reader = new StreamReader(stream);
-            return (reader.ReadToEnd(), "built-in:" + nameOrPath, null);
+            return null;
         }
 
-        return null;
+        using var reader = new StreamReader(stream);
+        return (reader.ReadToEnd(), BuiltInPrefix + name, null);
     }
 
     private static string NotFound(string nameOrPath, string[] searchDirectories) =>
@@ -154,7 +165,7 @@ internal static class ProfileLoader
         return end > 0 ? message[..(end + 1)] : message;
     }
 
-    private static PseudonymisationProfile? Merge(List<(ProfileDocument Document, string Origin)> chain, List<string> errors)
+    private static PseudonymisationProfile? Merge(List<(ProfileDocument Document, string Origin)> chain, IReadOnlyList<string> texts, List<string> errors)
     {
         var options = ConfidentialityOption.None;
         var mode = ProfileMode.RemoveListed;
@@ -172,6 +183,12 @@ internal static class ProfileLoader
             description = document.Description ?? description;
             foreach (var text in document.Options ?? [])
             {
+                if (text is null || int.TryParse(text, CultureInfo.InvariantCulture, out _))
+                {
+                    errors.Add($"{origin}: '{text ?? "null"}' is not an option name.");
+                    continue;
+                }
+
                 if (text.Equals("basic", StringComparison.OrdinalIgnoreCase))
                 {
                     continue; // the Basic Profile is always the base
@@ -237,14 +254,18 @@ internal static class ProfileLoader
         {
             errors.Add($"{chain[^1].Origin}: dateShift must have minDays <= maxDays, each within ±{MaxShiftDays} days (got {minDays}..{maxDays}).");
         }
-        else if (minDays <= 0 && maxDays >= 0 && minDays == maxDays)
+        else if (minDays <= 0 && maxDays >= 0)
         {
-            errors.Add($"{chain[^1].Origin}: dateShift 0..0 keeps the dates; use the RetainLongitudinalTemporalInformationFullDates option to say so.");
+            // A range through zero would leave some patients' true dates in files marked MODIFIED.
+            errors.Add($"{chain[^1].Origin}: dateShift {minDays}..{maxDays} includes 0, which keeps some patients' real dates; use a range on one side of zero (such as -1095..-1).");
         }
 
         return errors.Count > 0
             ? null
-            : new PseudonymisationProfile(lineage[^1], description, lineage, options, mode, (minDays, maxDays), attributeRules, privateRules, burnedIn, pixelRules);
+            : new PseudonymisationProfile(lineage[^1], description, lineage, options, mode, (minDays, maxDays), attributeRules, privateRules, burnedIn, pixelRules)
+            {
+                Fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\u001f', texts))).AsSpan(0, 6)),
+            };
     }
 
     private static T Fail<T>(List<string> errors, string error, T fallback)
@@ -261,10 +282,22 @@ internal static class ProfileLoader
         var index = 0;
         foreach (var item in document.Attributes ?? [])
         {
+            if (item is null)
+            {
+                errors.Add($"{origin}: attributes[{index++}] is null.");
+                continue;
+            }
+
             var where = $"{origin}: attributes[{index++}]{(item.Tag is null ? "" : $" ({item.Tag})")}";
             if (!TryResolveTag(item.Tag, out var tag, out var tagError))
             {
                 errors.Add($"{where}: {tagError}");
+                continue;
+            }
+
+            if (NotActionable(tag) is { } why)
+            {
+                errors.Add($"{where}: {why}");
                 continue;
             }
 
@@ -300,6 +333,23 @@ internal static class ProfileLoader
         return rules;
     }
 
+    private static string? NotActionable(DicomTag tag)
+    {
+        if (tag.Group == 0x0002)
+        {
+            return "the file meta group is written anew for every output; rules cannot act on it.";
+        }
+
+        if (tag == DicomTags.SpecificCharacterSet)
+        {
+            return "the character set follows the values written; it cannot be set by a rule.";
+        }
+
+        return (tag.Group & 0xFF01) is 0x5000 or 0x6000
+            ? "overlay and curve groups (50xx, 60xx) are handled whole, by the CleanGraphics option."
+            : null;
+    }
+
     private static string? CheckActionFitsVR(DicomTag tag, DicomVR vr, AttributeAction action, AttributeRuleDocument item)
     {
         if (action == AttributeAction.Replace)
@@ -331,8 +381,9 @@ internal static class ProfileLoader
 
         return action switch
         {
-            AttributeAction.Hash when !vr.IsString() || vr is DicomVR.DA or DicomVR.DT or DicomVR.TM => $"'hash' works on identifiers held as text; {Keyword(tag)} is {vr.Code()}.",
-            AttributeAction.Shift when vr is not (DicomVR.DA or DicomVR.DT or DicomVR.TM) => $"'shift' works on dates (DA, DT); {Keyword(tag)} is {vr.Code()}.",
+            AttributeAction.Hash when vr is not (DicomVR.LO or DicomVR.SH or DicomVR.PN or DicomVR.LT or DicomVR.ST or DicomVR.UT or DicomVR.UC) =>
+                $"'hash' makes a 16-character pseudonym, for identifiers held as LO, SH, PN or text; {Keyword(tag)} is {vr.Code()}.",
+            AttributeAction.Shift when vr is not (DicomVR.DA or DicomVR.DT) => $"'shift' works on dates (DA, DT); {Keyword(tag)} is {vr.Code()}.",
             AttributeAction.Uid when vr != DicomVR.UI && vr != DicomVR.SQ => $"'uid' works on UIDs; {Keyword(tag)} is {vr.Code()}.",
             _ => null,
         };
@@ -360,6 +411,12 @@ internal static class ProfileLoader
         foreach (var item in document.PrivateCreators ?? [])
         {
             var where = $"{origin}: privateCreators[{index++}]";
+            if (item is null)
+            {
+                errors.Add($"{where} is null.");
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(item.Creator))
             {
                 errors.Add($"{where}: 'creator' is required (the private creator string, as in (gggg,0010)).");
@@ -384,13 +441,13 @@ internal static class ProfileLoader
                 offsets = [];
                 foreach (var text in item.Offsets)
                 {
-                    if (byte.TryParse(text.Replace("xx", "", StringComparison.OrdinalIgnoreCase), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var offset))
+                    if (text is not null && byte.TryParse(text.Replace("xx", "", StringComparison.OrdinalIgnoreCase), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var offset))
                     {
                         offsets.Add(offset);
                     }
                     else
                     {
-                        errors.Add($"{where}: offset '{text}' is not a hexadecimal element offset 00-FF.");
+                        errors.Add($"{where}: offset '{text ?? "null"}' is not a hexadecimal element offset 00-FF.");
                     }
                 }
             }
@@ -414,13 +471,19 @@ internal static class ProfileLoader
         foreach (var item in pixels.Rules ?? [])
         {
             var where = $"{origin}: pixels.rules[{index++}]";
+            if (item is null)
+            {
+                errors.Add($"{where} is null.");
+                continue;
+            }
+
             if (item.Rectangles is not { Count: > 0 })
             {
                 errors.Add($"{where}: give at least one rectangle to blank ({{\"x\":0,\"y\":0,\"width\":640,\"height\":40}}).");
                 continue;
             }
 
-            if (item.Rectangles.Any(r => r.X < 0 || r.Y < 0 || r.Width <= 0 || r.Height <= 0))
+            if (item.Rectangles.Any(r => r is null || r.X < 0 || r.Y < 0 || r.Width <= 0 || r.Height <= 0))
             {
                 errors.Add($"{where}: rectangles need x, y >= 0 and width, height > 0.");
                 continue;
@@ -451,6 +514,12 @@ internal static class ProfileLoader
             sopClasses = [];
             foreach (var text in when.SopClass)
             {
+                if (text is null)
+                {
+                    errors.Add($"{where}: sopClass holds null.");
+                    continue;
+                }
+
                 var uid = DicomUidRegistry.All.FirstOrDefault(u => string.Equals(u.Keyword, text, StringComparison.OrdinalIgnoreCase))?.Uid ?? text;
                 if (DicomUidRegistry.Find(uid) is null)
                 {
@@ -464,6 +533,12 @@ internal static class ProfileLoader
         if (when.Modality is { Count: 0 } || when.Manufacturer is { Count: 0 } || when.SopClass is { Count: 0 })
         {
             errors.Add($"{where}: an empty list in 'when' matches nothing; leave it out to match everything.");
+        }
+
+        if (when.Modality?.Contains(null!) == true || when.Manufacturer?.Contains(null!) == true)
+        {
+            errors.Add($"{where}: a list in 'when' holds null.");
+            return RuleCondition.Always;
         }
 
         return new RuleCondition(when.Modality, sopClasses, when.Manufacturer);

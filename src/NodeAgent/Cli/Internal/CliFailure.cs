@@ -28,6 +28,8 @@ internal static class CliFailure
         AuthenticationException a => $"TLS handshake failed: {a.Message} (check the certificates, and that the PACS expects TLS on this port).",
         TimeoutException t => t.Message,
         DicomException d => d.Message,
+        NodeAgent.Pseudonymisation.Profiles.ProfileException p => p.Message,
+        NodeAgent.Pseudonymisation.Keys.SiteSecretException s => s.Message,
         IOException io => io.Message,
         UnauthorizedAccessException u => $"Permission denied: {u.Message}",
         FormatException f => f.Message,

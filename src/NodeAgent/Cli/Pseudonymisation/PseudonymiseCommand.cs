@@ -28,11 +28,16 @@ internal static class PseudonymiseCommand
         var jobs = new Option<int>("--jobs") { Description = "Files pseudonymised at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var reidStore = new Option<string?>("--reid-store") { Description = "Also record original-to-pseudonym mappings in this encrypted file (off by default; needs --reid-key)." };
         var reidKey = new Option<string?>("--reid-key") { Description = "Key file (32+ random bytes, mode 600) for --reid-store; never the site secret." };
+        var layout = new Option<OutputLayout>("--layout")
+        {
+            Description = "How outputs are named: mirror (the input's folders and file names, the default; check they hold no names or IDs) or uids (STUDY/SERIES/INSTANCE.dcm with the new UIDs).",
+            DefaultValueFactory = _ => OutputLayout.Mirror,
+        };
         var fsync = new Option<bool>("--fsync") { Description = "Flush every output to disk before it is renamed into place (survives power cuts, slower)." };
         var profilesDir = ProfileDirectories.CreateOption();
         var command = new Command("pseudonymise", "Make a pseudonymised research copy of a folder of DICOM files.")
         {
-            profile, input, outputDir, quarantine, secret, jobs, reidStore, reidKey, fsync, profilesDir,
+            profile, input, outputDir, quarantine, secret, jobs, layout, reidStore, reidKey, fsync, profilesDir,
         };
         command.Aliases.Add("pseudonymize");
         command.SetAction((parse, ct) => CliFailure.RunAsync("pseudonymise", error, () => Task.FromResult(Run(
@@ -46,6 +51,7 @@ internal static class PseudonymiseCommand
                 parse.GetValue(reidStore),
                 parse.GetValue(reidKey),
                 parse.GetValue(fsync),
+                parse.GetValue(layout),
                 ProfileDirectories.Resolve(parse.GetValue(profilesDir))),
             output,
             error,
@@ -65,27 +71,26 @@ internal static class PseudonymiseCommand
             return Fail(error, "--reid-store and --reid-key go together: give both, or neither.");
         }
 
+        var quarantine = args.Quarantine ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(args.Output)) + ".quarantine";
+        var folders = new PseudonymisationJobOptions(args.Input, args.Output, quarantine) { Jobs = args.Jobs, FlushToDisk = args.Fsync, Layout = args.Layout };
         PseudonymisationProfile profile;
         SiteSecret secret;
+        SiteSecret? reidKey;
         try
         {
+            // Folders first: nothing (not even a development secret) is created for a run that cannot start.
+            PseudonymisationJob.CheckFolders(folders);
             profile = PseudonymisationProfile.Load(args.Profile, args.ProfileDirectories);
             secret = LoadSecret(args.Secret, args.Output, error);
+            reidKey = args.ReidKey is null ? null : LoadReidKey(args.ReidKey, secret);
         }
-        catch (ProfileException e)
-        {
-            return Fail(error, e.Message);
-        }
-        catch (SiteSecretException e)
+        catch (Exception e) when (e is ProfileException or SiteSecretException or ArgumentException)
         {
             return Fail(error, e.Message);
         }
 
-        var quarantine = args.Quarantine ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(args.Output)) + ".quarantine";
-        using var reIdentification = args.ReidStore is null ? null : ReIdentificationStore.Open(args.ReidStore, LoadReidKey(args.ReidKey!, secret));
-        var job = new PseudonymisationJob(
-            new Pseudonymiser(profile, secret, reIdentification),
-            new PseudonymisationJobOptions(args.Input, args.Output, quarantine) { Jobs = args.Jobs, FlushToDisk = args.Fsync });
+        using var reIdentification = reidKey is null ? null : ReIdentificationStore.Open(args.ReidStore!, reidKey);
+        var job = new PseudonymisationJob(new Pseudonymiser(profile, secret, reIdentification), folders);
 
         var line = new ProgressLine(error);
         var started = Environment.TickCount64;
@@ -186,5 +191,6 @@ internal static class PseudonymiseCommand
         string? ReidStore,
         string? ReidKey,
         bool Fsync,
+        OutputLayout Layout,
         string[] ProfileDirectories);
 }

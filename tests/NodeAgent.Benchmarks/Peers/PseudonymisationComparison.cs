@@ -69,12 +69,15 @@ internal static class PseudonymisationComparison
             }
         }
 
+        var workers = PseudonymisationJobOptions.DefaultJobs;
+        var published = PublishedCli(work);
         var results = new List<Measurement>
         {
-            Measurement.Take("NodeAgent basic, in process, 2 threads", runs, files.Count, bytes, Clean, () => InProcess("basic", 2)),
-            Measurement.Take("NodeAgent research, in process, 2 threads", runs, files.Count, bytes, Clean, () => InProcess("research", 2)),
-            Measurement.Take("NodeAgent basic, in process, 1 thread", runs, files.Count, bytes, Clean, () => InProcess("basic", 1)),
-            Measurement.Take("`nodeagent pseudonymise --profile basic` (CLI process, start-up included)", runs, files.Count, bytes, Clean, () => Run("dotnet", NodeAgentCli.Arguments("pseudonymise", "--profile", "basic", "--secret", secretPath, "--input", corpus, "--output", output, "--quarantine", quarantine))),
+            Measurement.Take($"NodeAgent basic, in process, {workers} workers (the default)", runs, files.Count, bytes, Clean, () => InProcess("basic", workers)),
+            Measurement.Take($"NodeAgent research, in process, {workers} workers", runs, files.Count, bytes, Clean, () => InProcess("research", workers)),
+            Measurement.Take("NodeAgent basic, in process, 1 worker", runs, files.Count, bytes, Clean, () => InProcess("basic", 1)),
+            Measurement.Take("`nodeagent pseudonymise --profile basic` as published (ReadyToRun; one process, start-up and JIT included)", runs, files.Count, bytes, Clean, () => Run("dotnet", [published, "pseudonymise", "--profile", "basic", "--secret", secretPath, "--input", corpus, "--output", output, "--quarantine", quarantine])),
+            Measurement.Take("`nodeagent pseudonymise --profile basic` from `dotnet build` (one process)", runs, files.Count, bytes, Clean, () => Run("dotnet", NodeAgentCli.Arguments("pseudonymise", "--profile", "basic", "--secret", secretPath, "--input", corpus, "--output", output, "--quarantine", quarantine))),
             Measurement.Take("gdcmanon -e (GDCM 3.0.21, PS3.15 basic profile)", runs, files.Count, bytes, Clean, () => Run("gdcmanon", ["-e", "-c", certificate, "-r", "-i", corpus, "-o", output])),
             Measurement.Take("cp -r", runs, files.Count, bytes, Clean, () => Run("cp", ["-r", corpus, output])),
         };
@@ -92,9 +95,18 @@ internal static class PseudonymisationComparison
         }
 
         report.AppendLine();
-        var (gdcm, cp) = (results[4].Median, results[5].Median);
-        report.AppendLine(CultureInfo.InvariantCulture, $"NodeAgent basic, in process: {gdcm / results[0].Median:F1}x faster than gdcmanon, {results[0].Median / cp:F2}x the time of cp -r. As a CLI process: {gdcm / results[3].Median:F1}x faster than gdcmanon, {results[3].Median / cp:F2}x cp -r. Research profile in process: {results[1].Median / cp:F2}x cp -r.");
+        var (gdcm, cp) = (results[5].Median, results[6].Median);
+        report.AppendLine(CultureInfo.InvariantCulture, $"NodeAgent basic, in process: {gdcm / results[0].Median:F1}x faster than gdcmanon, {results[0].Median / cp:F2}x the time of cp -r. As the published CLI: {gdcm / results[3].Median:F1}x faster than gdcmanon, {results[3].Median / cp:F2}x cp -r; from `dotnet build`: {gdcm / results[4].Median:F1}x, {results[4].Median / cp:F2}x. Research profile in process: {results[1].Median / cp:F2}x cp -r.");
         report.AppendLine();
+    }
+
+    /// <summary>Publishes the CLI as the installers do (ReadyToRun, framework-dependent here) and returns its entry assembly.</summary>
+    private static string PublishedCli(string work)
+    {
+        var target = Path.Combine(work, "published");
+        var project = Path.Combine(RepositoryPaths.RepositoryRoot, "src", "NodeAgent", "NodeAgent.csproj");
+        Run("dotnet", ["publish", project, "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", target, "--nologo", "-v", "quiet"]);
+        return Path.Combine(target, "nodeagent.dll");
     }
 
     private static void MemoryRows(StringBuilder report, string corpus, List<string> files, string work, string secretPath, string certificate)
@@ -127,7 +139,7 @@ internal static class PseudonymisationComparison
             var output = Path.Combine(work, "mem-out");
             var quarantine = Path.Combine(work, "mem-quarantine");
             Delete(output, quarantine);
-            var ours = Timed("dotnet", NodeAgentCli.Arguments("pseudonymise", "--profile", "basic", "--secret", secretPath, "--input", input, "--output", output, "--quarantine", quarantine));
+            var ours = Timed("dotnet", [Path.Combine(work, "published", "nodeagent.dll"), "pseudonymise", "--profile", "basic", "--secret", secretPath, "--input", input, "--output", output, "--quarantine", quarantine]);
             Delete(output, quarantine);
             var theirs = Timed("gdcmanon", ["-e", "-c", certificate, "-r", "-i", input, "-o", output]);
             Delete(output, quarantine);

@@ -25,7 +25,7 @@ internal static class PseudonymiseCommand
         var outputDir = new Option<string>("--output") { Description = "Folder for the pseudonymised copies; the input's layout is mirrored.", Required = true };
         var quarantine = new Option<string?>("--quarantine") { Description = "Folder for inputs set aside, each with a .reason.txt (default: OUTPUT.quarantine beside the output). It holds original data: keep it on site." };
         var secret = new Option<string?>("--secret") { Description = "The site secret: a file of at least 32 random bytes, readable only by this account. Without it, a development secret is made beside the output." };
-        var jobs = new Option<int>("--jobs") { Description = "Files pseudonymised at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int>("--jobs") { Description = "Files pseudonymised at once (default: twice the number of processors).", DefaultValueFactory = _ => PseudonymisationJobOptions.DefaultJobs };
         var reidStore = new Option<string?>("--reid-store") { Description = "Also record original-to-pseudonym mappings in this encrypted file (off by default; needs --reid-key)." };
         var reidKey = new Option<string?>("--reid-key") { Description = "Key file (32+ random bytes, mode 600) for --reid-store; never the site secret." };
         var layout = new Option<OutputLayout>("--layout")

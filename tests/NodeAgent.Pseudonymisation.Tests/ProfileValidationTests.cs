@@ -25,6 +25,29 @@ public sealed class ProfileValidationTests
     }
 
     [Test]
+    public void The_example_site_profiles_are_valid()
+    {
+        var examples = Directory.GetFiles(Path.Combine(RepositoryRoot(), "config", "profiles", "examples"), "*.json");
+        Assert.That(examples, Is.Not.Empty);
+        foreach (var example in examples)
+        {
+            var profile = PseudonymisationProfile.Load(example);
+            Assert.That(profile.Lineage[0], Is.EqualTo("basic"), example);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NodeAgent.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new DirectoryNotFoundException("NodeAgent.sln not found above the test binaries.");
+    }
+
+    [Test]
     public void An_unknown_keyword_is_named_with_a_suggestion() =>
         Assert.That(Errors("""{ "attributes": [ { "tag": "patientid", "action": "keep" }, { "tag": "PatientNmae", "action": "remove" } ] }"""),
             Has.Some.Contains("attributes[0] (patientid): unknown keyword or tag 'patientid'; did you mean PatientID?")

@@ -21,6 +21,10 @@ internal static class CharacterSetUpgrade
         }
     }
 
+    /// <summary>True when a sequence item at any depth declares its own Specific Character Set.</summary>
+    public static bool HasNestedCharacterSet(DicomDataset root) =>
+        root.OfType<DicomSequence>().SelectMany(s => s.Items).Any(item => item.Contains(DicomTags.SpecificCharacterSet) || HasNestedCharacterSet(item));
+
     private static void Collect(DicomDataset dataset, List<(DicomDataset, DicomElement, string)> decoded)
     {
         foreach (var item in dataset)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using NodeAgent.Dicom;
 using NodeAgent.Dicom.Dictionary;
+using NodeAgent.Dicom.Text;
 using NodeAgent.Pseudonymisation.Keys;
 using NodeAgent.Pseudonymisation.Profiles;
 using NodeAgent.Pseudonymisation.ReIdentification;
@@ -28,7 +29,6 @@ internal sealed class InstanceRewriter
     private readonly IdentifyingTextScrubber? _scrubber;
     private readonly string _patientKey;
     private int? _shiftDays;
-    private bool _upgradedToUtf8;
 
     // What the sequence being walked asks of the free text in it (the D of Content Sequence, the C
     // of Clean Structured Content); attributes the table does not list inherit it.
@@ -77,11 +77,12 @@ internal sealed class InstanceRewriter
         // before anything is rewritten, so every value is decoded in the set it was written in.
         foreach (var rule in profile.AttributeRules)
         {
+            var value = rule.Value ?? "";
             if (rule.Action == AttributeAction.Replace && rule.Condition.Matches(facts) &&
-                !root.CharacterSet.CanEncode(rule.Value ?? "", DicomDictionary.Find(rule.Tag)?.ValueRepresentation ?? DicomVR.LO))
+                (!root.CharacterSet.CanEncode(value, DicomDictionary.Find(rule.Tag)?.ValueRepresentation ?? DicomVR.LO) ||
+                 (!System.Text.Ascii.IsValid(value) && CharacterSetUpgrade.HasNestedCharacterSet(root))))
             {
                 CharacterSetUpgrade.ToUtf8(root);
-                _upgradedToUtf8 = true;
                 break;
             }
         }
@@ -508,7 +509,7 @@ internal sealed class InstanceRewriter
             return item;
         }
 
-        var values = element.GetText(DicomCharacterSetDefault).Split('\\');
+        var values = element.GetText(DicomCharacterSet.Default).Split('\\');
         for (var i = 0; i < values.Length; i++)
         {
             var original = values[i].Trim('\0', ' ');
@@ -565,16 +566,8 @@ internal sealed class InstanceRewriter
         };
     }
 
-    private DicomElement Replace(DicomDataset dataset, DicomElement element, string value)
-    {
-        if (!_upgradedToUtf8 && element.VR.UsesSpecificCharacterSet() && !dataset.CharacterSet.CanEncode(value, element.VR))
-        {
-            CharacterSetUpgrade.ToUtf8(_root);
-            _upgradedToUtf8 = true;
-        }
-
-        return Text(dataset, element.Tag, element.VR, value);
-    }
+    // The character set was settled before the walk (see the constructor): the value fits.
+    private static DicomElement Replace(DicomDataset dataset, DicomElement element, string value) => Text(dataset, element.Tag, element.VR, value);
 
     private DicomItem? Clean(DicomDataset dataset, DicomElement element, string path)
     {
@@ -633,7 +626,6 @@ internal sealed class InstanceRewriter
         return new DicomElement(tag, vr, bytes);
     }
 
-    private static Dicom.Text.DicomCharacterSet DicomCharacterSetDefault => Dicom.Text.DicomCharacterSet.Default;
 
     private void CollectIdentifyingValues(DicomDataset dataset)
     {

@@ -52,7 +52,10 @@ public class TlsTests
         await using var server = Server();
 
         Assert.That(async () => await Client(server.Port, null, _ca).EchoAsync(), Throws.InstanceOf<Exception>());
-        Assert.That(server.ActiveAssociations, Is.Zero);
+
+        // Under TLS 1.3 the client can see the refusal before the server has finished closing the
+        // connection: the server must close it, soon (a fixed check right away raced, seen in CI).
+        Assert.That(() => server.ActiveAssociations, Is.Zero.After(5000, 20));
     }
 
     [Test]

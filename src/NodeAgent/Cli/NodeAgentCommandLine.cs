@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using NodeAgent.Cli.Dicom;
+using NodeAgent.Cli.Index;
+using NodeAgent.Cli.Query;
 using NodeAgent.Cli.Pacs;
 using NodeAgent.Cli.Pseudonymisation;
 
@@ -16,6 +18,8 @@ public static class NodeAgentCommandLine
         root.Subcommands.Add(PacsCommands.Build(output, error));
         root.Subcommands.Add(PseudonymiseCommand.Build(output, error));
         root.Subcommands.Add(ProfileCommands.Build(output, error));
+        root.Subcommands.Add(IndexCommand.Build(output, error));
+        root.Subcommands.Add(QueryCommands.Build(output, error));
         return root;
     }
 

@@ -23,7 +23,7 @@ public static class PeerComparison
         string? corpus = null;
         string? output = null;
         var skipMemory = false;
-        var sections = new HashSet<string>(["scan", "readwrite", "memory", "store", "find-get", "pseudonymise"], StringComparer.Ordinal);
+        var sections = new HashSet<string>(["scan", "readwrite", "memory", "store", "find-get", "pseudonymise", "count"], StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,7 +34,7 @@ public static class PeerComparison
                 case "--skip-memory": skipMemory = true; break;
                 case "--sections": sections = [.. args[++i].Split(',')]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory,store,find-get,pseudonymise --skip-memory");
+                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory,store,find-get,pseudonymise,count --skip-memory");
                     return 2;
             }
         }
@@ -42,6 +42,19 @@ public static class PeerComparison
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineDescription()}; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; median of {runs} runs after warm-up runs (10 for in-process NodeAgent scans, so the tiered JIT reaches optimised code, 3 otherwise); peers run as one process per run, start-up included.");
         report.AppendLine();
+
+        if (sections.SetEquals(["count"]))
+        {
+            // The count engine needs no corpus.
+            CountLatency.Run(report);
+            Console.WriteLine(report);
+            if (output is not null)
+            {
+                File.WriteAllText(output, report.ToString());
+            }
+
+            return 0;
+        }
 
         var directory = BenchCorpus.Prepare(corpus);
         var files = BenchCorpus.Files(directory);
@@ -63,6 +76,11 @@ public static class PeerComparison
             }
 
             ReadWriteSection(report, directory, files, bytes, runs, Path.GetTempPath(), "to disk");
+        }
+
+        if (sections.Contains("count"))
+        {
+            CountLatency.Run(report);
         }
 
         if (sections.Contains("pseudonymise"))

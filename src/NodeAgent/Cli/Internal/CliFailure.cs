@@ -30,6 +30,7 @@ internal static class CliFailure
         DicomException d => d.Message,
         NodeAgent.Pseudonymisation.Profiles.ProfileException p => p.Message,
         NodeAgent.Pseudonymisation.Keys.SiteSecretException s => s.Message,
+        NodeAgent.Index.Catalogue.CatalogueException c => c.Message,
         IOException io => io.Message,
         UnauthorizedAccessException u => $"Permission denied: {u.Message}",
         FormatException f => f.Message,

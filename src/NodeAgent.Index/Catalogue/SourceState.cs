@@ -1,0 +1,27 @@
+namespace NodeAgent.Index.Catalogue;
+
+/// <summary>What the catalogue knows of one source's sync: how fresh, how complete, what went wrong.</summary>
+public sealed class SourceState
+{
+    /// <summary>The source's name (its identity in the catalogue).</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>folder, dimse, dicomweb or store.</summary>
+    public string Kind { get; set; } = "";
+
+    /// <summary>Where it is (a folder path, AE@host:port, a URL): shown to the site's staff, never exported.</summary>
+    public string Location { get; set; } = "";
+
+    public DateTime? LastSyncStarted { get; set; }
+
+    public DateTime? LastSuccessfulSync { get; set; }
+
+    public int SeriesIndexed { get; set; }
+
+    public int InstancesIndexed { get; set; }
+
+    /// <summary>Files or answers that could not be read in the last sync.</summary>
+    public int Unreadable { get; set; }
+
+    public string? LastError { get; set; }
+}

@@ -1,0 +1,9 @@
+namespace NodeAgent.Index.Counting;
+
+public enum CountLevel
+{
+    Patients,
+    Studies,
+    Series,
+    Instances,
+}

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using NodeAgent.Dicom;
+using NodeAgent.Dicom.IO;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Pseudonymisation.Keys;
+
+namespace NodeAgent.Index.Sources;
+
+/// <summary>
+/// Indexes a folder tree of DICOM files (an export, a DICOMDIR's tree, a storage folder) with
+/// header-only reads: each file is read up to its Pixel Data, instances are aggregated into series,
+/// and the series replace this source's previous records. Series no longer in the folder are removed
+/// only after a complete scan, so an interrupted sync never loses records.
+/// </summary>
+public sealed class FolderSource(string name, string folder, PseudonymGenerator pseudonyms)
+{
+    private static readonly DicomReadOptions HeaderOnly = DicomReadOptions.StopBeforePixelData;
+
+    public string Name { get; } = name;
+
+    public string Folder { get; } = Path.GetFullPath(folder);
+
+    public FolderSyncResult Sync(SiteCatalogue catalogue, IProgress<(int Scanned, int Total)>? progress = null, int workers = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        if (!Directory.Exists(Folder))
+        {
+            throw new DirectoryNotFoundException($"The folder {Folder} does not exist.");
+        }
+
+        var state = catalogue.GetSource(Name) ?? new SourceState { Id = Name };
+        state.Kind = "folder";
+        state.Location = Folder;
+        state.LastSyncStarted = DateTime.UtcNow;
+        catalogue.SaveSource(state);
+
+        var files = Directory.EnumerateFiles(Folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+            .Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
+        var series = new ConcurrentDictionary<string, SeriesAccumulator>(StringComparer.Ordinal);
+        int scanned = 0, unreadable = 0, notInstances = 0;
+        try
+        {
+            Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = workers > 0 ? workers : 2 * Environment.ProcessorCount, CancellationToken = cancellationToken }, path =>
+            {
+                switch (Read(path, series))
+                {
+                    case ReadOutcome.Unreadable:
+                        Interlocked.Increment(ref unreadable);
+                        break;
+                    case ReadOutcome.NotAnInstance:
+                        Interlocked.Increment(ref notInstances);
+                        break;
+                }
+
+                progress?.Report((Interlocked.Increment(ref scanned), files.Count));
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            state.LastError = "the sync was interrupted; the records from before are kept";
+            catalogue.SaveSource(state);
+            throw;
+        }
+
+        var now = DateTime.UtcNow;
+        var records = series.Values.Select(s => s.ToRecord(Name, now)).ToList();
+        foreach (var batch in records.Chunk(1000))
+        {
+            catalogue.Upsert(batch);
+        }
+
+        var removed = catalogue.RemoveSeries(Name, records.Select(r => r.SeriesInstanceUid).ToHashSet(StringComparer.Ordinal));
+        state.LastSuccessfulSync = now;
+        state.SeriesIndexed = records.Count;
+        state.InstancesIndexed = records.Sum(r => r.Instances);
+        state.Unreadable = unreadable;
+        state.LastError = null;
+        catalogue.SaveSource(state);
+        return new FolderSyncResult(files.Count, records.Count, state.InstancesIndexed, unreadable, notInstances, removed);
+    }
+
+    private ReadOutcome Read(string path, ConcurrentDictionary<string, SeriesAccumulator> series)
+    {
+        DicomFile file;
+        try
+        {
+            if (new FileInfo(path).Length == 0)
+            {
+                return ReadOutcome.Unreadable; // empty, or a pipe or device: never opened
+            }
+
+            file = DicomFile.Open(path, HeaderOnly);
+        }
+        catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException)
+        {
+            return ReadOutcome.Unreadable;
+        }
+
+        using (file)
+        {
+            var ds = file.Dataset;
+            var seriesUid = ds.GetString(DicomTags.SeriesInstanceUID)?.Trim();
+            var studyUid = ds.GetString(DicomTags.StudyInstanceUID)?.Trim();
+            if (string.IsNullOrEmpty(seriesUid) || string.IsNullOrEmpty(studyUid))
+            {
+                return ReadOutcome.NotAnInstance;
+            }
+
+            var accumulator = series.GetOrAdd(seriesUid, _ => new SeriesAccumulator(studyUid, seriesUid));
+            try
+            {
+                accumulator.Add(ds, file.TransferSyntax.Uid, pseudonyms);
+            }
+            catch (DicomException)
+            {
+                return ReadOutcome.Unreadable; // a value that cannot be decoded
+            }
+
+            return ReadOutcome.Indexed;
+        }
+    }
+
+    private enum ReadOutcome
+    {
+        Indexed,
+        Unreadable,
+        NotAnInstance,
+    }
+
+    /// <summary>The instances of one series seen so far; thread-safe.</summary>
+    private sealed class SeriesAccumulator(string studyUid, string seriesUid)
+    {
+        private readonly Lock _lock = new();
+        private readonly SeriesRecord _record = new() { StudyInstanceUid = studyUid, SeriesInstanceUid = seriesUid };
+
+        public void Add(DicomDataset ds, string transferSyntax, PseudonymGenerator pseudonyms)
+        {
+            var sopClass = ds.GetString(DicomTags.SOPClassUID)?.Trim();
+            lock (_lock)
+            {
+                _record.Instances++;
+                if (_record.Instances == 1)
+                {
+                    Describe(ds, pseudonyms);
+                }
+
+                if (sopClass is { Length: > 0 } && !_record.SopClasses.Contains(sopClass))
+                {
+                    _record.SopClasses.Add(sopClass);
+                }
+
+                if (!_record.TransferSyntaxes.Contains(transferSyntax))
+                {
+                    _record.TransferSyntaxes.Add(transferSyntax);
+                }
+            }
+        }
+
+        public SeriesRecord ToRecord(string source, DateTime now)
+        {
+            _record.Source = source;
+            _record.Id = SeriesRecord.MakeId(source, _record.SeriesInstanceUid);
+            _record.IndexedAt = now;
+            return _record;
+        }
+
+        private void Describe(DicomDataset ds, PseudonymGenerator pseudonyms)
+        {
+            var patientId = ds.GetString(DicomTags.PatientID)?.Trim();
+            _record.PatientKey = string.IsNullOrEmpty(patientId)
+                ? pseudonyms.Identifier("catalogue-patient", "study:" + _record.StudyInstanceUid)
+                : pseudonyms.Identifier("catalogue-patient", patientId + "^" + ds.GetString(DicomTags.IssuerOfPatientID)?.Trim());
+            _record.Modality = ds.GetString(DicomTags.Modality)?.Trim();
+            _record.BodyPart = ds.GetString(DicomTags.BodyPartExamined)?.Trim();
+            _record.Sex = ds.GetString(DicomTags.PatientSex)?.Trim() is { Length: > 0 } sex ? sex : null;
+            _record.Manufacturer = ds.GetString(DicomTags.Manufacturer)?.Trim();
+            _record.ManufacturerModel = ds.GetString(DicomTags.ManufacturerModelName)?.Trim();
+            var studyDate = ds.GetDate(DicomTags.StudyDate);
+            _record.StudyDate = studyDate is { } d ? (d.Year * 10000) + (d.Month * 100) + d.Day : null;
+            _record.AgeYears = AgeYears(ds.GetString(DicomTags.PatientAge), ds.GetDate(DicomTags.PatientBirthDate), studyDate);
+            _record.SliceThickness = double.TryParse(ds.GetString(DicomTags.SliceThickness)?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var thickness) ? thickness : null;
+        }
+    }
+
+    /// <summary>Age in years at the study: Patient's Age (nnnY, M, W, D), else from the birth date (then dropped).</summary>
+    internal static int? AgeYears(string? patientAge, DateOnly? birthDate, DateOnly? studyDate)
+    {
+        var age = patientAge?.Trim();
+        if (age is { Length: 4 } && int.TryParse(age.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return age[3] switch
+            {
+                'Y' => n,
+                'M' => n / 12,
+                'W' => n / 52,
+                'D' => n / 365,
+                _ => null,
+            };
+        }
+
+        if (birthDate is { } birth && studyDate is { } study && study >= birth)
+        {
+            var years = study.Year - birth.Year;
+            return study < birth.AddYears(years) ? years - 1 : years;
+        }
+
+        return null;
+    }
+}
+
+/// <summary>What a folder sync did.</summary>
+public sealed record FolderSyncResult(int Files, int Series, int Instances, int Unreadable, int NotInstances, int SeriesRemoved);

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting;
+
+namespace NodeAgent.Benchmarks.Peers;
+
+/// <summary>
+/// The catalogue's count engine at the issue's scale: 1,000,000 series records (synthetic, with the
+/// spread of a large site: 100,000 patients, 3 studies each), random criteria trees over every field,
+/// latency per query (p50, p99, max) and the process's memory once the engine is built.
+/// </summary>
+internal static class CountLatency
+{
+    private static readonly string[] Modalities = ["CT", "MR", "PT", "US", "CR", "MG", "SEG", "DX", "NM", "XA"];
+    private static readonly string[] BodyParts = ["CHEST", "PROSTATE", "BRAIN", "ABDOMEN", "BREAST", "PELVIS", "LIVER", "KIDNEY"];
+    private static readonly string[] Manufacturers = ["SIEMENS", "GE MEDICAL SYSTEMS", "PHILIPS", "CANON", "FUJIFILM", "AGFA", "HOLOGIC"];
+
+    public static void Run(StringBuilder report, int seriesCount = 1_000_000, int queries = 2000)
+    {
+        var random = new Random(2026);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var build = Stopwatch.StartNew();
+        var engine = CountEngine.Build(Records(random, seriesCount));
+        build.Stop();
+        var engineBytes = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var workingSet = Process.GetCurrentProcess().WorkingSet64;
+
+        for (var i = 0; i < 200; i++)
+        {
+            engine.Count(Query(random)); // warm-up: the tiered JIT reaches optimised code, as in the service
+        }
+
+        var latencies = new double[queries];
+        long checksum = 0;
+        for (var i = 0; i < queries; i++)
+        {
+            var query = Query(random);
+            var watch = Stopwatch.StartNew();
+            checksum += engine.Count(query).Studies;
+            latencies[i] = watch.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(latencies);
+        double P(double q) => latencies[(int)Math.Min(latencies.Length - 1, Math.Ceiling(q * latencies.Length) - 1)];
+        report.AppendLine(CultureInfo.InvariantCulture, $"## Count engine: {seriesCount:N0} series, {queries:N0} random queries");
+        report.AppendLine();
+        report.AppendLine("Each query is a random and/or/not tree of 1-10 tests over modality, body part, sex, manufacturer, age range and study date range; the result is counted at every level (patients, studies, series, instances).");
+        report.AppendLine();
+        report.AppendLine("| measure | value |");
+        report.AppendLine("| --- | ---: |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| build from records (streamed) | {build.Elapsed.TotalSeconds:F2} s |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| engine size (managed heap growth) | {engineBytes / 1e6:F0} MB |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| process working set with the engine | {workingSet / 1e6:F0} MB |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| latency p50 | {P(0.50):F2} ms |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| latency p99 | {P(0.99):F2} ms |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| latency max | {latencies[^1]:F2} ms |");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Goal of issue 5: p99 under 10 ms, memory under 1 GB. (Checksum of the answers: {checksum}.)");
+        report.AppendLine();
+    }
+
+    private static IEnumerable<SeriesRecord> Records(Random random, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var patient = random.Next(100_000);
+            var study = (patient * 3) + random.Next(3);
+            yield return new SeriesRecord
+            {
+                PatientKey = "P" + patient.ToString(CultureInfo.InvariantCulture),
+                StudyInstanceUid = "2.25." + study.ToString(CultureInfo.InvariantCulture),
+                Modality = Modalities[random.Next(Modalities.Length)],
+                BodyPart = BodyParts[random.Next(BodyParts.Length)],
+                Sex = random.Next(2) == 0 ? "M" : "F",
+                AgeYears = random.Next(0, 100),
+                StudyDate = 20050101 + (random.Next(0, 20) * 10000) + (random.Next(1, 13) * 100) + random.Next(1, 29),
+                Manufacturer = Manufacturers[random.Next(Manufacturers.Length)],
+                Instances = random.Next(1, 500),
+            };
+        }
+    }
+
+    private static Criterion Query(Random random, int depth = 0)
+    {
+        var roll = depth >= 2 ? random.Next(3, 8) : random.Next(8);
+        return roll switch
+        {
+            0 => new AllOf(Enumerable.Range(0, random.Next(1, 4)).Select(_ => Query(random, depth + 1)).ToList()),
+            1 => new AnyOf(Enumerable.Range(0, random.Next(1, 4)).Select(_ => Query(random, depth + 1)).ToList()),
+            2 => new NoneOf(Query(random, depth + 1)),
+            3 => new InSet(CatalogueField.Modality, [Modalities[random.Next(Modalities.Length)], Modalities[random.Next(Modalities.Length)]]),
+            4 => new InSet(CatalogueField.BodyPart, [BodyParts[random.Next(BodyParts.Length)]]),
+            5 => new InSet(random.Next(2) == 0 ? CatalogueField.Sex : CatalogueField.Manufacturer, [random.Next(2) == 0 ? "F" : Manufacturers[random.Next(Manufacturers.Length)]]),
+            6 => new InRange(CatalogueField.Age, random.Next(0, 50), random.Next(50, 100)),
+            _ => new InRange(CatalogueField.StudyDate, 20050101 + (random.Next(0, 10) * 10000), 20150101 + (random.Next(0, 10) * 10000)),
+        };
+    }
+}

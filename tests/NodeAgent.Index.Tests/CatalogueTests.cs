@@ -1,0 +1,153 @@
+using LiteDB;
+using NodeAgent.Dicom;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting;
+using NodeAgent.Index.Sources;
+using NodeAgent.Pseudonymisation.Keys;
+
+namespace NodeAgent.Index.Tests;
+
+public sealed class CatalogueTests
+{
+    private string _root = null!;
+
+    [SetUp]
+    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("nodeagent-catalogue-").FullName;
+
+    [TearDown]
+    public void DeleteRoot() => Directory.Delete(_root, recursive: true);
+
+    private string Db => Path.Combine(_root, "catalogue.db");
+
+    [Test]
+    public void Records_survive_reopening_and_a_newer_schema_or_a_foreign_file_is_refused()
+    {
+        using (var catalogue = SiteCatalogue.Open(Db))
+        {
+            catalogue.Upsert(RandomCatalogue.Records(new Random(3), 50, 10, 2));
+        }
+
+        using (var again = SiteCatalogue.Open(Db))
+        {
+            Assert.That(again.SeriesCount, Is.EqualTo(50));
+        }
+
+        using (var raw = new LiteDatabase(Db))
+        {
+            raw.UserVersion = SiteCatalogue.SchemaVersion + 1;
+        }
+
+        Assert.That(() => SiteCatalogue.Open(Db), Throws.TypeOf<CatalogueException>().With.Message.Contains("newer NodeAgent"));
+        var foreign = Path.Combine(_root, "notes.db");
+        File.WriteAllText(foreign, new string('x', 20000));
+        Assert.That(() => SiteCatalogue.Open(foreign), Throws.TypeOf<CatalogueException>());
+    }
+
+    [Test]
+    public void A_catalogue_of_schema_0_is_migrated_when_opened()
+    {
+        using (var raw = new LiteDatabase(Db))
+        {
+            raw.GetCollection<SeriesRecord>("series").Insert(new SeriesRecord { Id = "a|1", Source = "a", SeriesInstanceUid = "1", StudyInstanceUid = "9", PatientKey = "P" });
+            Assert.That(raw.UserVersion, Is.Zero);
+        }
+
+        using (var catalogue = SiteCatalogue.Open(Db))
+        {
+            Assert.That(catalogue.SeriesCount, Is.EqualTo(1));
+        }
+
+        using var reopened = new LiteDatabase(Db);
+        Assert.That(reopened.UserVersion, Is.EqualTo(SiteCatalogue.SchemaVersion));
+    }
+
+    [Test]
+    public void A_folder_is_indexed_into_series_without_identifiers_and_a_resync_follows_the_folder()
+    {
+        var folder = Path.Combine(_root, "export");
+        for (var i = 0; i < 6; i++)
+        {
+            Write(folder, $"a/{i}.dcm", "PAT-1", study: "1.2.3.1", series: i < 4 ? "1.2.3.1.1" : "1.2.3.1.2", "CT", "20200510", "065Y");
+        }
+
+        Write(folder, "b/0.dcm", "PAT-2", study: "1.2.3.2", series: "1.2.3.2.1", "MR", "20190101", null, birthDate: "19600615");
+        File.WriteAllText(Path.Combine(folder, "b", "garbage.dcm"), "not dicom");
+        var secret = SiteSecret.FromBytes(new byte[32]);
+        using var catalogue = SiteCatalogue.Open(Db);
+        var source = new FolderSource("export", folder, new PseudonymGenerator(secret));
+        var first = source.Sync(catalogue);
+        var records = catalogue.Series().ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That((first.Files, first.Series, first.Instances, first.Unreadable), Is.EqualTo((8, 3, 7, 1)));
+            Assert.That(records.Single(r => r.SeriesInstanceUid == "1.2.3.1.1").Instances, Is.EqualTo(4));
+            Assert.That(records.Single(r => r.Modality == "MR").AgeYears, Is.EqualTo(58), "from the birth date and the study date");
+            Assert.That(records.Single(r => r.SeriesInstanceUid == "1.2.3.1.2").AgeYears, Is.EqualTo(65));
+            Assert.That(records.Select(r => r.PatientKey), Has.None.Contains("PAT-"), "patients only as keyed pseudonyms");
+            Assert.That(File.ReadAllText(Db, System.Text.Encoding.Latin1), Does.Not.Contain("PAT-1").And.Not.Contain("Doe"));
+            Assert.That(CountEngine.Build(records).Count(Criterion.All), Is.EqualTo(new CountResult(2, 2, 3, 7)));
+            Assert.That(catalogue.GetSource("export")!.LastSuccessfulSync, Is.Not.Null);
+        });
+
+        File.Delete(Path.Combine(folder, "b", "0.dcm"));
+        var second = source.Sync(catalogue);
+        Assert.That((second.Series, second.SeriesRemoved, catalogue.SeriesCount), Is.EqualTo((2, 1, 2)), "a series gone from the folder leaves the catalogue");
+    }
+
+    [Test]
+    public void An_interrupted_sync_keeps_the_records_from_before()
+    {
+        var folder = Path.Combine(_root, "export");
+        Write(folder, "a.dcm", "PAT-1", "1.2.3.1", "1.2.3.1.1", "CT", "20200510", "065Y");
+        using var catalogue = SiteCatalogue.Open(Db);
+        var source = new FolderSource("export", folder, new PseudonymGenerator(SiteSecret.FromBytes(new byte[32])));
+        source.Sync(catalogue);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.That(() => source.Sync(catalogue, cancellationToken: cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.Multiple(() =>
+        {
+            Assert.That(catalogue.SeriesCount, Is.EqualTo(1));
+            Assert.That(catalogue.GetSource("export")!.LastError, Does.Contain("interrupted"));
+        });
+    }
+
+    [TestCase("065Y", null, null, 65)]
+    [TestCase("018M", null, null, 1)]
+    [TestCase("003W", null, null, 0)]
+    [TestCase(null, "19600615", "20200614", 59)]
+    [TestCase(null, "19600615", "20200615", 60)]
+    [TestCase("abc", null, null, null)]
+    [TestCase(null, "20200101", "19990101", null)]
+    public void Age_at_the_study_comes_from_patient_age_or_the_birth_date(string? age, string? birth, string? study, int? expected) =>
+        Assert.That(FolderSource.AgeYears(age, Date(birth), Date(study)), Is.EqualTo(expected));
+
+    private static DateOnly? Date(string? text) => text is null ? null : DateOnly.ParseExact(text, "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void Write(string folder, string relative, string patientId, string study, string series, string modality, string studyDate, string? age, string? birthDate = null)
+    {
+        var ds = new DicomDataset();
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, DicomUids.CTImageStorage);
+        ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, series + "." + Guid.NewGuid().ToString("N")[..8].Aggregate(0, (a, c) => a + c));
+        ds.AddOrUpdate(DicomTags.StudyDate, DicomVR.DA, studyDate);
+        ds.AddOrUpdate(DicomTags.Modality, DicomVR.CS, modality);
+        ds.AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "Doe^Jane");
+        ds.AddOrUpdate(DicomTags.PatientID, DicomVR.LO, patientId);
+        ds.AddOrUpdate(DicomTags.PatientSex, DicomVR.CS, "F");
+        if (age is not null)
+        {
+            ds.AddOrUpdate(DicomTags.PatientAge, DicomVR.AS, age);
+        }
+
+        if (birthDate is not null)
+        {
+            ds.AddOrUpdate(DicomTags.PatientBirthDate, DicomVR.DA, birthDate);
+        }
+
+        ds.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, study);
+        ds.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, series);
+        var path = Path.Combine(folder, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
+    }
+}

@@ -1,0 +1,85 @@
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting;
+
+namespace NodeAgent.Index.Tests;
+
+public sealed class CountEngineTests
+{
+    private static bool Matches(SeriesRecord r, Criterion c) => c switch
+    {
+        AllOf all => all.Items.All(i => Matches(r, i)),
+        AnyOf any => any.Items.Any(i => Matches(r, i)),
+        NoneOf not => !Matches(r, not.Item),
+        InSet set => Text(r, set.Field) is { } value && set.Values.Any(v => string.Equals(v.Trim(), value.Trim(), StringComparison.OrdinalIgnoreCase)),
+        InRange range => Number(r, range.Field) is { } n && n >= (range.Min ?? long.MinValue) && n <= (range.Max ?? long.MaxValue),
+        _ => throw new ArgumentException("unknown criterion"),
+    };
+
+    private static string? Text(SeriesRecord r, CatalogueField field) => field switch
+    {
+        CatalogueField.Modality => r.Modality,
+        CatalogueField.BodyPart => r.BodyPart,
+        CatalogueField.Sex => r.Sex,
+        CatalogueField.Manufacturer => r.Manufacturer,
+        _ => r.ManufacturerModel,
+    };
+
+    private static long? Number(SeriesRecord r, CatalogueField field) => field switch
+    {
+        CatalogueField.Age => r.AgeYears,
+        CatalogueField.StudyDate => r.StudyDate,
+        _ => r.StudyDate / 10000,
+    };
+
+    [Test]
+    public void Counts_at_every_level_equal_a_plain_evaluation_for_random_queries()
+    {
+        var random = new Random(42);
+        var records = RandomCatalogue.Records(random, 5000, patients: 300, studiesPerPatient: 4);
+        var engine = CountEngine.Build(records);
+        for (var i = 0; i < 300; i++)
+        {
+            var criterion = RandomCatalogue.Criterion(random);
+            var matching = records.Where(r => Matches(r, criterion)).ToList();
+            var expected = new CountResult(
+                matching.Select(r => r.PatientKey).Distinct().Count(),
+                matching.Select(r => r.StudyInstanceUid).Distinct().Count(),
+                matching.Count,
+                matching.Sum(r => (long)r.Instances));
+            Assert.That(engine.Count(criterion), Is.EqualTo(expected), criterion.ToString());
+        }
+    }
+
+    [Test]
+    public void Facets_group_the_matching_records_by_value()
+    {
+        var random = new Random(7);
+        var records = RandomCatalogue.Records(random, 2000, patients: 100, studiesPerPatient: 3);
+        var engine = CountEngine.Build(records);
+        var criterion = new InRange(CatalogueField.Age, 30, 70);
+        var facets = engine.Facets(CatalogueField.Manufacturer, criterion);
+        var matching = records.Where(r => Matches(r, criterion)).ToList();
+        var expected = matching.GroupBy(r => r.Manufacturer!.ToUpperInvariant()).ToDictionary(g => g.Key, g => g.Select(r => r.StudyInstanceUid).Distinct().Count());
+        Assert.Multiple(() =>
+        {
+            Assert.That(facets.ToDictionary(f => f.Value, f => (int)f.Count.Studies), Is.EquivalentTo(expected), "case-insensitive values group together");
+            Assert.That(facets.Sum(f => f.Count.Series), Is.EqualTo(matching.Count));
+            Assert.That(facets.Select(f => f.Count.Series), Is.Ordered.Descending);
+        });
+    }
+
+    [Test]
+    public void An_empty_catalogue_and_unknown_values_count_zero()
+    {
+        var empty = CountEngine.Build([]);
+        Assert.That(empty.Count(Criterion.All), Is.EqualTo(new CountResult(0, 0, 0, 0)));
+        var engine = CountEngine.Build(RandomCatalogue.Records(new Random(1), 70, 5, 2));
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.Count(new InSet(CatalogueField.Modality, ["NOPE"])).Series, Is.Zero);
+            Assert.That(engine.Count(new AnyOf([])).Series, Is.Zero);
+            Assert.That(engine.Count(new NoneOf(new AnyOf([]))).Series, Is.EqualTo(70), "the complement stops at the last record");
+            Assert.That(() => engine.Count(new InRange(CatalogueField.Modality, 1, 2)), Throws.ArgumentException.With.Message.Contains("not a numeric field"));
+        });
+    }
+}

@@ -112,6 +112,51 @@ public sealed class CatalogueTests
         });
     }
 
+    [Test]
+    public void One_writer_at_a_time_and_readers_see_damage_as_a_catalogue_error()
+    {
+        using (var writer = SiteCatalogue.Open(Db))
+        {
+            writer.Upsert(RandomCatalogue.Records(new Random(4), 300, 30, 2));
+            Assert.That(() => SiteCatalogue.Open(Db), Throws.TypeOf<CatalogueException>().With.Message.Contains("another NodeAgent process"));
+            using var reader = SiteCatalogue.OpenReadOnly(Db);
+            Assert.That(reader.Series().Count(), Is.EqualTo(300), "queries read while an index runs");
+        }
+
+        var bytes = File.ReadAllBytes(Db);
+        Array.Fill(bytes, (byte)0xA5, 8192, bytes.Length - 8192);
+        File.WriteAllBytes(Db, bytes);
+        Assert.That(() =>
+        {
+            using var damaged = SiteCatalogue.OpenReadOnly(Db);
+            return damaged.Series().Count();
+        }, Throws.TypeOf<CatalogueException>());
+        Assert.That(() => SiteCatalogue.OpenReadOnly(Path.Combine(_root, "missing.db")), Throws.TypeOf<CatalogueException>().With.Message.Contains("index a source first"));
+    }
+
+    [Test]
+    public void A_folder_found_empty_does_not_wipe_its_records()
+    {
+        var folder = Path.Combine(_root, "mount");
+        Write(folder, "a.dcm", "PAT-1", "1.2.3.1", "1.2.3.1.1", "CT", "20200510", "065Y");
+        Write(folder, "b.dcm", "PAT-2", "1.2.3.2", "1.2.3.2.1", "MR", "20200510", "065Y");
+        using var catalogue = SiteCatalogue.Open(Db);
+        var source = new FolderSource("mount", folder, new PseudonymGenerator(SiteSecret.FromBytes(new byte[32])));
+        source.Sync(catalogue);
+        foreach (var file in Directory.GetFiles(folder))
+        {
+            File.Delete(file);
+        }
+
+        var empty = source.Sync(catalogue);
+        Assert.Multiple(() =>
+        {
+            Assert.That(empty.PruningSkipped, Is.True);
+            Assert.That(catalogue.SeriesCount, Is.EqualTo(2), "an unmounted share keeps its records");
+            Assert.That(catalogue.GetSource("mount")!.LastError, Does.Contain("were kept"));
+        });
+    }
+
     [TestCase("065Y", null, null, 65)]
     [TestCase("018M", null, null, 1)]
     [TestCase("003W", null, null, 0)]

@@ -82,4 +82,25 @@ public sealed class CountEngineTests
             Assert.That(() => engine.Count(new InRange(CatalogueField.Modality, 1, 2)), Throws.ArgumentException.With.Message.Contains("not a numeric field"));
         });
     }
+
+    [Test]
+    public void A_study_filed_under_two_patient_keys_counts_once()
+    {
+        SeriesRecord Row(string patient, string study) => new() { PatientKey = patient, StudyInstanceUid = study, Instances = 1 };
+        var engine = CountEngine.Build([Row("A", "S1"), Row("B", "S1"), Row("A", "S2")]);
+        Assert.That(engine.Count(Criterion.All), Is.EqualTo(new CountResult(2, 2, 3, 3)));
+    }
+
+    [Test]
+    public void Ranges_below_zero_match_nothing_and_facets_by_day_are_refused()
+    {
+        var engine = CountEngine.Build(RandomCatalogue.Records(new Random(9), 200, 20, 2));
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.Count(new InRange(CatalogueField.Age, null, -1)).Series, Is.Zero);
+            Assert.That(engine.Count(new InRange(CatalogueField.Age, -10, -5)).Series, Is.Zero);
+            Assert.That(engine.Count(new InSet(CatalogueField.Age, ["-3"])).Series, Is.Zero);
+            Assert.That(() => engine.Facets(CatalogueField.StudyDate, Criterion.All), Throws.ArgumentException.With.Message.Contains("study year"));
+        });
+    }
 }

@@ -27,32 +27,67 @@ public sealed class SiteCatalogue : IDisposable
     ];
 
     private readonly LiteDatabase _db;
+    private readonly FileStream? _writerLock;
 
-    private SiteCatalogue(LiteDatabase db, string path)
+    private SiteCatalogue(LiteDatabase db, string path, FileStream? writerLock)
     {
         _db = db;
         Path = path;
+        _writerLock = writerLock;
     }
 
     public string Path { get; }
 
-    /// <summary>Opens (or creates) the catalogue, migrating an older schema.</summary>
-    /// <exception cref="CatalogueException">The file is not a catalogue, is damaged, or is from a newer NodeAgent.</exception>
-    public static SiteCatalogue Open(string path)
+    /// <summary>
+    /// Opens (or creates) the catalogue for writing, migrating an older schema. One writer at a time:
+    /// a lock file beside the catalogue keeps a second NodeAgent process out.
+    /// </summary>
+    /// <exception cref="CatalogueException">The file is not a catalogue, is damaged, is from a newer NodeAgent, or another process writes it.</exception>
+    public static SiteCatalogue Open(string path) => Open(path, readOnly: false);
+
+    /// <summary>Opens an existing catalogue for reading only (queries): no lock, no migration.</summary>
+    /// <exception cref="CatalogueException">The file is missing, not a catalogue, damaged, or of another schema.</exception>
+    public static SiteCatalogue OpenReadOnly(string path) => Open(path, readOnly: true);
+
+    private static SiteCatalogue Open(string path, bool readOnly)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = System.IO.Path.GetFullPath(path);
+        if (readOnly && !File.Exists(full))
+        {
+            throw new CatalogueException($"No catalogue at {full}: index a source first (nodeagent index --source folder:/PATH --db {path}).");
+        }
+
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        FileStream? writerLock = null;
         LiteDatabase? db = null;
         try
         {
-            db = new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct });
-            Migrate(db, full);
-            return new SiteCatalogue(db, full);
+            if (!readOnly)
+            {
+                writerLock = TakeWriterLock(full);
+            }
+
+            db = new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct, ReadOnly = readOnly });
+            if (readOnly)
+            {
+                var version = db.UserVersion;
+                if (version != SchemaVersion)
+                {
+                    throw new CatalogueException($"{full} has catalogue schema {version}; this NodeAgent reads {SchemaVersion}. {(version < SchemaVersion ? "Run nodeagent index once to upgrade it." : "Upgrade NodeAgent.")}");
+                }
+            }
+            else
+            {
+                Migrate(db, full);
+            }
+
+            return new SiteCatalogue(db, full, writerLock);
         }
         catch (CatalogueException)
         {
             db?.Dispose();
+            writerLock?.Dispose();
             throw;
         }
 #pragma warning disable CA1031 // LiteDB reports a foreign or damaged file with whatever its parser meets (even date overflows): all of it means the same to the site.
@@ -60,6 +95,7 @@ public sealed class SiteCatalogue : IDisposable
 #pragma warning restore CA1031
         {
             db?.Dispose();
+            writerLock?.Dispose();
             throw new CatalogueException($"{full} cannot be opened as a catalogue: it is not a NodeAgent catalogue, or it is damaged or in use ({e.GetType().Name}: {e.Message})", e);
         }
     }
@@ -73,6 +109,9 @@ public sealed class SiteCatalogue : IDisposable
         {
             _db.GetCollection<SeriesRecord>(SeriesCollection).Upsert(records);
             _db.Commit();
+
+            // Into the data file, where readers (queries in other processes) see it.
+            _db.Checkpoint();
         }
         catch
         {
@@ -81,8 +120,35 @@ public sealed class SiteCatalogue : IDisposable
         }
     }
 
-    /// <summary>Every series record (streamed).</summary>
-    public IEnumerable<SeriesRecord> Series() => _db.GetCollection<SeriesRecord>(SeriesCollection).FindAll();
+    /// <summary>Every series record, streamed; damage met on the way is a <see cref="CatalogueException"/>.</summary>
+    public IEnumerable<SeriesRecord> Series()
+    {
+        using var records = _db.GetCollection<SeriesRecord>(SeriesCollection).FindAll().GetEnumerator();
+        while (true)
+        {
+            SeriesRecord record;
+            try
+            {
+                if (!records.MoveNext())
+                {
+                    yield break;
+                }
+
+                record = records.Current;
+            }
+#pragma warning disable CA1031 // Damaged pages surface as whatever LiteDB's reader meets.
+            catch (Exception e) when (e is not OutOfMemoryException and not CatalogueException)
+#pragma warning restore CA1031
+            {
+                throw new CatalogueException($"{Path} is damaged: a record cannot be read ({e.GetType().Name}). Index the sources again into a new file.", e);
+            }
+
+            yield return record;
+        }
+    }
+
+    /// <summary>How many series records a source has.</summary>
+    public int SeriesOf(string source) => _db.GetCollection<SeriesRecord>(SeriesCollection).Count(s => s.Source == source);
 
     public int SeriesCount => _db.GetCollection<SeriesRecord>(SeriesCollection).Count();
 
@@ -106,7 +172,24 @@ public sealed class SiteCatalogue : IDisposable
 
     public void SaveSource(SourceState state) => _db.GetCollection<SourceState>(SourcesCollection).Upsert(state);
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _db.Dispose();
+        _writerLock?.Dispose();
+    }
+
+    private static FileStream TakeWriterLock(string path)
+    {
+        try
+        {
+            // FileShare.None takes an exclusive lock that other processes see (flock on Unix).
+            return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new CatalogueException($"{path} is being written by another NodeAgent process (its lock {path}.lock is held). Wait for it to finish.", e);
+        }
+    }
 
     private static void Migrate(LiteDatabase db, string path)
     {

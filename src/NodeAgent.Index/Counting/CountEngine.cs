@@ -21,6 +21,7 @@ public sealed class CountEngine
     private readonly int[] _patient;
     private readonly int[] _study;
     private readonly int[] _instances;
+    private readonly int _studyCount;
     private readonly Dictionary<CatalogueField, TextColumn> _text = [];
     private readonly Dictionary<CatalogueField, int[]> _numbers = [];
 
@@ -52,6 +53,7 @@ public sealed class CountEngine
 
         _rows = patient.Count;
         _words = (_rows + 63) >> 6;
+        _studyCount = studies.Count;
 
         // Sorted by patient, then study: the rows of a study (and of a patient) are contiguous.
         var order = Enumerable.Range(0, _rows).ToArray();
@@ -100,6 +102,12 @@ public sealed class CountEngine
         }
         else
         {
+            if (field == CatalogueField.StudyDate)
+            {
+                // Thousands of distinct days: group by study year instead.
+                throw new ArgumentException("Facets by study date would have a value per day; use the study year.", nameof(field));
+            }
+
             var numbers = _numbers[field];
             var byValue = new SortedDictionary<int, ulong[]>();
             ForEachRow(rows, row =>
@@ -119,6 +127,9 @@ public sealed class CountEngine
 
     private CountResult Totals(ulong[] rows)
     {
+        // Patients are counted as runs (rows are sorted by patient). Studies by a set: a study filed
+        // under two patient keys (an ID issuer on some series only) must still count once.
+        var seenStudies = new ulong[(_studyCount + 63) >> 6];
         long series = 0, instances = 0, patients = 0, studies = 0;
         int lastPatient = -1, lastStudy = -1;
         for (var word = 0; word < rows.Length; word++)
@@ -135,14 +146,18 @@ public sealed class CountEngine
                 {
                     patients++;
                     lastPatient = patient;
-                    lastStudy = -1;
                 }
 
                 var study = _study[row];
                 if (study != lastStudy)
                 {
-                    studies++;
                     lastStudy = study;
+                    var mask = 1UL << study;
+                    if ((seenStudies[study >> 6] & mask) == 0)
+                    {
+                        seenStudies[study >> 6] |= mask;
+                        studies++;
+                    }
                 }
             }
         }
@@ -220,6 +235,11 @@ public sealed class CountEngine
 
         // Missing is -1; a range that would include it starts at 0 instead (no value never matches).
         low = Math.Max(low, 0);
+        if (low > high)
+        {
+            return result;
+        }
+
         var span = (uint)(high - low);
         for (var word = 0; word < _words; word++)
         {

@@ -38,7 +38,7 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
         var files = Directory.EnumerateFiles(Folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
             .Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
         var series = new ConcurrentDictionary<string, SeriesAccumulator>(StringComparer.Ordinal);
-        int scanned = 0, unreadable = 0, notInstances = 0;
+        int scanned = 0, unreadable = 0, notInstances = 0, notReadNow = 0;
         try
         {
             Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = workers > 0 ? workers : 2 * Environment.ProcessorCount, CancellationToken = cancellationToken }, path =>
@@ -47,6 +47,10 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
                 {
                     case ReadOutcome.Unreadable:
                         Interlocked.Increment(ref unreadable);
+                        break;
+                    case ReadOutcome.NotReadNow:
+                        Interlocked.Increment(ref unreadable);
+                        Interlocked.Increment(ref notReadNow);
                         break;
                     case ReadOutcome.NotAnInstance:
                         Interlocked.Increment(ref notInstances);
@@ -70,14 +74,17 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
             catalogue.Upsert(batch);
         }
 
-        var removed = catalogue.RemoveSeries(Name, records.Select(r => r.SeriesInstanceUid).ToHashSet(StringComparer.Ordinal));
+        // Series are removed only when the scan saw the whole folder: an unmounted share (an empty mount
+        // point) or files that could not be read must not wipe what the catalogue knew.
+        var complete = notReadNow == 0 && (records.Count > 0 || catalogue.SeriesOf(Name) == 0);
+        var removed = complete ? catalogue.RemoveSeries(Name, records.Select(r => r.SeriesInstanceUid).ToHashSet(StringComparer.Ordinal)) : 0;
         state.LastSuccessfulSync = now;
         state.SeriesIndexed = records.Count;
         state.InstancesIndexed = records.Sum(r => r.Instances);
         state.Unreadable = unreadable;
-        state.LastError = null;
+        state.LastError = complete ? null : "series missing from the folder were kept: the scan found no instance, or some files could not be opened (permissions, network)";
         catalogue.SaveSource(state);
-        return new FolderSyncResult(files.Count, records.Count, state.InstancesIndexed, unreadable, notInstances, removed);
+        return new FolderSyncResult(files.Count, records.Count, state.InstancesIndexed, unreadable, notInstances, removed) { PruningSkipped = !complete };
     }
 
     private ReadOutcome Read(string path, ConcurrentDictionary<string, SeriesAccumulator> series)
@@ -92,9 +99,13 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
 
             file = DicomFile.Open(path, HeaderOnly);
         }
-        catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException)
+        catch (DicomException)
         {
-            return ReadOutcome.Unreadable;
+            return ReadOutcome.Unreadable; // not DICOM, or damaged: the same next time
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ReadOutcome.NotReadNow; // may be readable next time: what it held is not known
         }
 
         using (file)
@@ -125,6 +136,7 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
     {
         Indexed,
         Unreadable,
+        NotReadNow,
         NotAnInstance,
     }
 
@@ -133,17 +145,20 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
     {
         private readonly Lock _lock = new();
         private readonly SeriesRecord _record = new() { StudyInstanceUid = studyUid, SeriesInstanceUid = seriesUid };
+        private bool _described;
 
         public void Add(DicomDataset ds, string transferSyntax, PseudonymGenerator pseudonyms)
         {
             var sopClass = ds.GetString(DicomTags.SOPClassUID)?.Trim();
             lock (_lock)
             {
-                _record.Instances++;
-                if (_record.Instances == 1)
+                if (!_described)
                 {
-                    Describe(ds, pseudonyms);
+                    Describe(ds, pseudonyms); // may throw on a value that cannot be decoded: the next instance describes the series
+                    _described = true;
                 }
+
+                _record.Instances++;
 
                 if (sopClass is { Length: > 0 } && !_record.SopClasses.Contains(sopClass))
                 {
@@ -210,4 +225,8 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
 }
 
 /// <summary>What a folder sync did.</summary>
-public sealed record FolderSyncResult(int Files, int Series, int Instances, int Unreadable, int NotInstances, int SeriesRemoved);
+public sealed record FolderSyncResult(int Files, int Series, int Instances, int Unreadable, int NotInstances, int SeriesRemoved)
+{
+    /// <summary>Series missing from the folder were kept, because the scan was not complete.</summary>
+    public bool PruningSkipped { get; init; }
+}

@@ -43,7 +43,7 @@ internal static class IndexCommand
 
         var secret = LoadSecret(secretPath, dbPath, error);
         using var catalogue = SiteCatalogue.Open(dbPath);
-        var source = new FolderSource(name ?? "folder:" + Path.GetFullPath(folder), folder, new PseudonymGenerator(secret));
+        var source = new FolderSource(name ?? "folder:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), folder, new PseudonymGenerator(secret));
         var line = new ProgressLine(error);
         var gate = new Lock();
         var result = source.Sync(
@@ -57,7 +57,7 @@ internal static class IndexCommand
             }),
             cancellationToken: cancellationToken);
         line.Done();
-        output.WriteLine($"index: {source.Name}: {result.Files} files, {result.Series} series, {result.Instances} instances indexed; {result.Unreadable} unreadable, {result.NotInstances} not instances, {result.SeriesRemoved} series removed. Catalogue {catalogue.Path}: {catalogue.SeriesCount} series.");
+        output.WriteLine($"index: {source.Name}: {result.Files} files, {result.Series} series, {result.Instances} instances indexed; {result.Unreadable} unreadable, {result.NotInstances} not instances, {result.SeriesRemoved} series removed{(result.PruningSkipped ? " (series missing from the folder kept: the scan was not complete)" : "")}. Catalogue {catalogue.Path}: {catalogue.SeriesCount} series.");
         return 0;
     }
 

@@ -106,12 +106,7 @@ internal static class QueryCommands
 
     private static (CountEngine Engine, IReadOnlyList<SourceState> Sources) Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"No catalogue at {path}: index a source first (nodeagent index --source folder:/PATH --db {path}).");
-        }
-
-        using var catalogue = SiteCatalogue.Open(path);
+        using var catalogue = SiteCatalogue.OpenReadOnly(path);
         return (CountEngine.Build(catalogue.Series()), catalogue.Sources());
     }
 

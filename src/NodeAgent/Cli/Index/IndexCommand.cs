@@ -12,8 +12,6 @@ namespace NodeAgent.Cli.Index;
 /// </summary>
 internal static class IndexCommand
 {
-    public const string DevelopmentSecretName = "nodeagent-development.secret";
-
     public static Command Build(TextWriter output, TextWriter error)
     {
         var source = new Option<string>("--source") { Description = "What to index: folder:/PATH (DICOM files, DICOMDIR trees, storage folders).", Required = true };
@@ -41,37 +39,16 @@ internal static class IndexCommand
             return 1;
         }
 
-        var secret = LoadSecret(secretPath, dbPath, error);
+        var secret = SiteSecretArgument.Load(secretPath, Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "index", "Patients are keyed differently from the site's catalogue: give the site secret with --secret for a real one.", error);
         using var catalogue = SiteCatalogue.Open(dbPath);
         var source = new FolderSource(name ?? "folder:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), folder, new PseudonymGenerator(secret));
         var line = new ProgressLine(error);
-        var gate = new Lock();
         var result = source.Sync(
             catalogue,
-            new SynchronousProgress<(int Scanned, int Total)>(p =>
-            {
-                lock (gate)
-                {
-                    line.Report($"{p.Scanned}/{p.Total} files", force: p.Scanned == p.Total);
-                }
-            }),
+            new SynchronousProgress<(int Scanned, int Total)>(p => line.Report($"{p.Scanned}/{p.Total} files", force: p.Scanned == p.Total)),
             cancellationToken: cancellationToken);
         line.Done();
         output.WriteLine($"index: {source.Name}: {result.Files} files, {result.Series} series, {result.Instances} instances indexed; {result.Unreadable} unreadable, {result.NotInstances} not instances, {result.SeriesRemoved} series removed{(result.PruningSkipped ? " (series missing from the folder kept: the scan was not complete)" : "")}. Catalogue {catalogue.Path}: {catalogue.SeriesCount} series.");
         return 0;
-    }
-
-    private static SiteSecret LoadSecret(string? path, string dbPath, TextWriter error)
-    {
-        if (path is not null)
-        {
-            return SiteSecret.Load(path);
-        }
-
-        var development = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, DevelopmentSecretName);
-        var existed = File.Exists(development);
-        var secret = SiteSecret.CreateOrLoad(development);
-        error.WriteLine($"nodeagent index: warning: no --secret given; patients are keyed with the development secret {development} ({(existed ? "already there" : "created now")}). Give the site secret with --secret for a real catalogue.");
-        return secret;
     }
 }

@@ -16,8 +16,6 @@ namespace NodeAgent.Cli.Pseudonymisation;
 /// </summary>
 internal static class PseudonymiseCommand
 {
-    public const string DevelopmentSecretName = "nodeagent-development.secret";
-
     public static Command Build(TextWriter output, TextWriter error)
     {
         var profile = new Option<string>("--profile") { Description = "Profile name (basic, research, or a site profile) or path to a profile file.", Required = true };
@@ -81,7 +79,8 @@ internal static class PseudonymiseCommand
             // Folders first: nothing (not even a development secret) is created for a run that cannot start.
             PseudonymisationJob.CheckFolders(folders);
             profile = PseudonymisationProfile.Load(args.Profile, args.ProfileDirectories);
-            secret = LoadSecret(args.Secret, args.Output, error);
+            secret = SiteSecretArgument.Load(args.Secret, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(args.Output)))!, "pseudonymise",
+                "Pseudonyms made with it differ from the site's: give the site secret with --secret for real research copies.", error);
             reidKey = args.ReidKey is null ? null : LoadReidKey(args.ReidKey, secret);
         }
         catch (Exception e) when (e is ProfileException or SiteSecretException or ArgumentException)
@@ -94,16 +93,7 @@ internal static class PseudonymiseCommand
 
         var line = new ProgressLine(error);
         var started = Environment.TickCount64;
-        var gate = new Lock();
-        var summary = job.Run(
-            new SynchronousProgress<PseudonymisationProgress>(p =>
-            {
-                lock (gate)
-                {
-                    line.Report(Describe(p, Environment.TickCount64 - started), force: p.Handled == p.Total);
-                }
-            }),
-            cancellationToken);
+        var summary = job.Run(new SynchronousProgress<PseudonymisationProgress>(p => line.Report(Describe(p, Environment.TickCount64 - started), force: p.Handled == p.Total)), cancellationToken);
         line.Done();
         reIdentification?.Flush();
         Report(summary, quarantine, profile, secret, output);
@@ -114,22 +104,6 @@ internal static class PseudonymiseCommand
         }
 
         return summary.Failed > 0 ? 1 : 0;
-    }
-
-    private static SiteSecret LoadSecret(string? path, string outputDirectory, TextWriter error)
-    {
-        if (path is not null)
-        {
-            return SiteSecret.Load(path);
-        }
-
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory)))!;
-        var development = Path.Combine(parent, DevelopmentSecretName);
-        var existed = File.Exists(development);
-        var secret = SiteSecret.CreateOrLoad(development);
-        error.WriteLine($"nodeagent pseudonymise: warning: no --secret given; using the development secret {development} ({(existed ? "already there" : "created now")}). " +
-            "Pseudonyms made with it differ from the site's: give the site secret with --secret for real research copies.");
-        return secret;
     }
 
     private static SiteSecret LoadReidKey(string path, SiteSecret siteSecret)

@@ -205,9 +205,16 @@ public sealed class OrthancInstance : IAsyncDisposable
         return text.Length == 0 ? null : ParseJson(text, "PUT", path);
     }
 
+    /// <summary>DELETE a resource (e.g. "studies/{id}": the study and its instances go).</summary>
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.DeleteAsync(Address(path), cancellationToken);
+        await EnsureSuccessAsync(response, "DELETE", path, cancellationToken);
+    }
+
     /// <summary>
-    /// Study Instance UIDs of the studies matching a /tools/find query (all studies when null). The
-    /// LimitFindResults setting does not cut this list (in Orthanc 1.10 it limits DICOM C-FIND only).
+    /// Study Instance UIDs of the studies matching a /tools/find query (all studies when null). An
+    /// Orthanc started with LimitFindResults cuts this list too: count with GET /statistics then.
     /// </summary>
     public async Task<IReadOnlyList<string>> FindStudyUidsAsync(JsonObject? query = null, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using NodeAgent.Cli.Internal;
+using NodeAgent.Cli.Pacs;
+using NodeAgent.Dicom.Network.Client;
+using NodeAgent.Dicom.Values;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Sources;
 using NodeAgent.Pseudonymisation.Keys;
@@ -7,48 +11,115 @@ using NodeAgent.Pseudonymisation.Keys;
 namespace NodeAgent.Cli.Index;
 
 /// <summary>
-/// <c>nodeagent index --source folder:/PATH --db FILE</c>: a one-off sync of a source into the
-/// catalogue, with a progress bar. Folder sources are indexed with header-only reads.
+/// <c>nodeagent index --source folder:/PATH | dimse://AET@HOST:PORT --db FILE</c>: a one-off sync of a
+/// source into the catalogue, with a progress line. Folders are read header-only; a PACS is crawled
+/// with C-FIND by study-date windows that split when it caps its answers.
 /// </summary>
 internal static class IndexCommand
 {
     public static Command Build(TextWriter output, TextWriter error)
     {
-        var source = new Option<string>("--source") { Description = "What to index: folder:/PATH (DICOM files, DICOMDIR trees, storage folders).", Required = true };
+        var source = new Option<string>("--source") { Description = "What to index: folder:/PATH (DICOM files, DICOMDIR trees, storage folders) or dimse://AET@HOST:PORT (a PACS, by C-FIND).", Required = true };
         var db = new Option<string>("--db") { Description = "The catalogue file (LiteDB); created if missing.", Required = true };
         var name = new Option<string?>("--name") { Description = "The source's name in the catalogue (default: from its location)." };
         var secret = new Option<string?>("--secret") { Description = "The site secret (32+ random bytes, mode 600) that keys patient pseudonyms. Without it, a development secret beside the catalogue is used, with a warning." };
-        var command = new Command("index", "Index a source into the site catalogue.") { source, db, name, secret };
-        command.SetAction((parse, ct) => CliFailure.RunAsync("index", error, () => Task.FromResult(Run(parse.GetValue(source)!, parse.GetValue(db)!, parse.GetValue(name), parse.GetValue(secret), output, error, ct))));
+        var callingAe = new Option<string>("--calling-ae") { Description = "Our AE title towards a PACS.", DefaultValueFactory = _ => "NODEAGENT" };
+        var studyDate = new Option<string?>("--study-date") { Description = "For a PACS: the study dates to crawl (default 19800101 to today), as 20180101-20201231 or 2018-01-01..2020-12-31." };
+        var answerCap = new Option<int>("--answer-cap") { Description = "For a PACS that stops at N answers without saying so: halve any date window with N answers. 0 (default) trusts the PACS to report its cap." };
+        var pause = new Option<int>("--pause-ms") { Description = "For a PACS: a pause before each query, in milliseconds, to keep the load low." };
+        var command = new Command("index", "Index a source into the site catalogue.") { source, db, name, secret, callingAe, studyDate, answerCap, pause };
+        command.SetAction((parse, ct) => CliFailure.RunAsync("index", error, () => RunAsync(
+            parse.GetValue(source)!, parse.GetValue(db)!, parse.GetValue(name), parse.GetValue(secret),
+            new DimseArguments(parse.GetValue(callingAe)!, parse.GetValue(studyDate), parse.GetValue(answerCap), parse.GetValue(pause)),
+            output, error, ct)));
         return command;
     }
 
-    private static int Run(string sourceText, string dbPath, string? name, string? secretPath, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string sourceText, string dbPath, string? name, string? secretPath, DimseArguments dimse, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!sourceText.StartsWith("folder:", StringComparison.OrdinalIgnoreCase))
+        var isFolder = sourceText.StartsWith("folder:", StringComparison.OrdinalIgnoreCase);
+        var isDimse = sourceText.StartsWith("dimse://", StringComparison.OrdinalIgnoreCase);
+        if (!isFolder && !isDimse)
         {
             var scheme = sourceText.Split(':')[0];
-            error.WriteLine($"nodeagent index: source kind '{scheme}' is not supported by this version; use folder:/PATH (DIMSE and DICOMweb crawling come with a later version).");
+            error.WriteLine($"nodeagent index: source kind '{scheme}' is not supported by this version; use folder:/PATH or dimse://AET@HOST:PORT (DICOMweb comes with a later version).");
             return 1;
         }
 
-        var folder = sourceText["folder:".Length..];
-        if (!Directory.Exists(folder))
+        if (isFolder && !Directory.Exists(sourceText["folder:".Length..]))
         {
-            error.WriteLine($"nodeagent index: the folder {folder} does not exist.");
+            error.WriteLine($"nodeagent index: the folder {sourceText["folder:".Length..]} does not exist.");
             return 1;
         }
 
+        // The source is checked before anything (a catalogue, a development secret) is created.
+        var pacs = isDimse ? ParseDimse(sourceText) : default;
+        var (from, to) = DateRange(dimse.StudyDate);
         var secret = SiteSecretArgument.Load(secretPath, Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "index", "Patients are keyed differently from the site's catalogue: give the site secret with --secret for a real one.", error);
         using var catalogue = SiteCatalogue.Open(dbPath);
-        var source = new FolderSource(name ?? "folder:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), folder, new PseudonymGenerator(secret));
         var line = new ProgressLine(error);
-        var result = source.Sync(
-            catalogue,
-            new SynchronousProgress<(int Scanned, int Total)>(p => line.Report($"{p.Scanned}/{p.Total} files", force: p.Scanned == p.Total)),
-            cancellationToken: cancellationToken);
+        string summary;
+        if (isFolder)
+        {
+            var folder = sourceText["folder:".Length..];
+            var source = new FolderSource(name ?? "folder:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), folder, new PseudonymGenerator(secret));
+            var result = source.Sync(
+                catalogue,
+                new SynchronousProgress<(int Scanned, int Total)>(p => line.Report($"{p.Scanned}/{p.Total} files", force: p.Scanned == p.Total)),
+                cancellationToken: cancellationToken);
+            summary = $"{source.Name}: {result.Files} files, {result.Series} series, {result.Instances} instances indexed; {result.Unreadable} unreadable, {result.NotInstances} not instances, {result.SeriesRemoved} series removed{(result.PruningSkipped ? " (series missing from the folder kept: the scan was not complete)" : "")}";
+        }
+        else
+        {
+            var (ae, host, port) = pacs;
+            using var registry = new DicomPeerRegistry();
+            var client = new DicomClient(new DicomClientOptions { Host = host, Port = port, CalledAeTitle = ae, CallingAeTitle = dimse.CallingAe }, registry);
+            var source = new DimseSource(name ?? $"dimse:{ae}@{host}:{port}", client, new PseudonymGenerator(secret), new DimseSourceOptions
+            {
+                From = from,
+                To = to,
+                AnswerCap = dimse.AnswerCap,
+                PauseBetweenQueries = TimeSpan.FromMilliseconds(Math.Max(0, dimse.PauseMs)),
+            });
+            var result = await source.SyncAsync(
+                catalogue,
+                new SynchronousProgress<DimseSyncProgress>(p => line.Report($"{p.WindowsDone} date windows done, {p.WindowsPending} pending; {p.Studies} studies, {p.Series} series")),
+                cancellationToken).ConfigureAwait(false);
+            summary = $"{source.Name}: {result.Studies} studies, {result.Series} series, {result.Instances} instances indexed in {result.Windows} date windows ({result.Splits} split because the PACS capped its answers; {result.Queries} queries); {result.SeriesRemoved} series removed" +
+                (result.CappedDays + result.CappedStudies > 0 ? $"; incomplete: {result.CappedDays} day(s) and {result.CappedStudies} study(ies) had more matches than the PACS answers, so nothing was removed" : "");
+        }
+
         line.Done();
-        output.WriteLine($"index: {source.Name}: {result.Files} files, {result.Series} series, {result.Instances} instances indexed; {result.Unreadable} unreadable, {result.NotInstances} not instances, {result.SeriesRemoved} series removed{(result.PruningSkipped ? " (series missing from the folder kept: the scan was not complete)" : "")}. Catalogue {catalogue.Path}: {catalogue.SeriesCount} series.");
+        output.WriteLine($"index: {summary}. Catalogue {catalogue.Path}: {catalogue.SeriesCount} series.");
         return 0;
     }
+
+    private static (string Ae, string Host, int Port) ParseDimse(string text)
+    {
+        var rest = text["dimse://".Length..];
+        var at = rest.IndexOf('@', StringComparison.Ordinal);
+        var colon = rest.LastIndexOf(':');
+        if (at <= 0 || colon < at + 2 || !int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new FormatException($"'{text}' is not a DIMSE source: use dimse://AET@HOST:PORT, as dimse://PACS@10.0.0.5:104.");
+        }
+
+        return (rest[..at], rest[(at + 1)..colon], port);
+    }
+
+    private static (DateOnly From, DateOnly? To) DateRange(string? text)
+    {
+        if (text is null)
+        {
+            return (new DateOnly(1980, 1, 1), null);
+        }
+
+        var parts = DicomDateArgument.Parse(text).Split('-');
+        DateOnly? Date(string s) => s.Length == 0 ? null : DicomDate.TryParse(s, out var d) ? d : throw new FormatException($"'{s}' is not a date.");
+        return parts.Length == 1
+            ? (Date(parts[0])!.Value, Date(parts[0]))
+            : (Date(parts[0]) ?? new DateOnly(1980, 1, 1), Date(parts[1]));
+    }
+
+    private sealed record DimseArguments(string CallingAe, string? StudyDate, int AnswerCap, int PauseMs);
 }

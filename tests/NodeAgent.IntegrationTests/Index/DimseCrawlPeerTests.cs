@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using NodeAgent.Dicom.Network.Client;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting;
+using NodeAgent.Index.Sources;
+using NodeAgent.Pseudonymisation.Keys;
+using NodeAgent.Testing;
+using NodeAgent.Testing.Peers;
+
+namespace NodeAgent.IntegrationTests.Index;
+
+/// <summary>
+/// The DIMSE crawler against Orthanc capped at 50 C-FIND answers (<c>LimitFindResults</c>), holding a
+/// corpus of about 120 studies: every study is still found, the counts equal those of the same files
+/// indexed from their folder, a study deleted in Orthanc leaves the catalogue after the next sync, and
+/// a new one appears.
+/// </summary>
+[TestFixture]
+[Category("Peers")]
+public sealed class DimseCrawlPeerTests
+{
+    private const int Cap = 50;
+    private static readonly PseudonymGenerator Pseudonyms = new(SiteSecret.FromBytes(new byte[32]));
+    private OrthancInstance _orthanc = null!;
+    private DicomPeerRegistry _registry = null!;
+    private SyntheticCorpus _corpus = null!;
+    private string _root = null!;
+
+    [OneTimeSetUp]
+    public async Task StartOrthancWithManyStudies()
+    {
+        _corpus = SyntheticCorpus.Get("--files", "500", "--seed", "5", "--size", "tiny", "--instances", "1-3", "--series", "1-2", "--studies", "1-3", "--jobs", "2");
+        _registry = new DicomPeerRegistry();
+        _orthanc = await OrthancInstance.StartAsync(new OrthancStartOptions { DicomWeb = false, ConfigurationOverrides = $$"""{"LimitFindResults": {{Cap}}}""" });
+        await _orthanc.UploadAsync(_corpus.Files);
+        _root = Directory.CreateTempSubdirectory("nodeagent-dimse-crawl-").FullName;
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_orthanc is not null)
+        {
+            await _orthanc.DisposeAsync();
+        }
+
+        _registry?.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private DimseSource Source() => new(
+        "pacs",
+        new DicomClient(new DicomClientOptions { Host = "127.0.0.1", Port = _orthanc.DicomPort, CalledAeTitle = _orthanc.AeTitle }, _registry),
+        Pseudonyms);
+
+    [Test]
+    public async Task Every_study_is_found_through_the_cap_counts_match_the_folder_and_deletions_and_additions_follow()
+    {
+        var studiesInOrthanc = (await _orthanc.GetJsonAsync("statistics"))["CountStudies"]!.GetValue<int>();
+        Assert.That(studiesInOrthanc, Is.GreaterThan(2 * Cap), "the corpus must be larger than the cap");
+
+        using var catalogue = SiteCatalogue.Open(Path.Combine(_root, "pacs.db"));
+        var first = await Source().SyncAsync(catalogue);
+        using var folderCatalogue = SiteCatalogue.Open(Path.Combine(_root, "folder.db"));
+        new FolderSource("folder", _corpus.Directory, Pseudonyms).Sync(folderCatalogue);
+        var fromPacs = CountEngine.Build(catalogue.Series());
+        var fromFolder = CountEngine.Build(folderCatalogue.Series());
+        Criterion[] queries =
+        [
+            Criterion.All,
+            new InSet(CatalogueField.Modality, ["CT"]),
+            new AllOf([new InSet(CatalogueField.Sex, ["F"]), new InRange(CatalogueField.Age, 40, 80)]),
+            new InRange(CatalogueField.StudyYear, 2015, 2020),
+            new NoneOf(new InSet(CatalogueField.Modality, ["US", "SEG"])),
+        ];
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Splits, Is.GreaterThan(0), "the cap was met and the windows split");
+            Assert.That((first.CappedDays, first.CappedStudies), Is.EqualTo((0, 0)));
+            Assert.That(first.Studies, Is.EqualTo(studiesInOrthanc));
+            foreach (var query in queries)
+            {
+                Assert.That(fromPacs.Count(query), Is.EqualTo(fromFolder.Count(query)), query.ToString());
+            }
+        });
+
+        var studies = (await _orthanc.GetJsonAsync("studies")).AsArray().Select(s => (string)s!).ToList();
+        var victim = await _orthanc.GetJsonAsync("studies/" + studies[0]);
+        var victimSeries = victim["Series"]!.AsArray().Count;
+        await _orthanc.DeleteAsync("studies/" + studies[0]);
+        var second = await Source().SyncAsync(catalogue);
+        Assert.That(second.SeriesRemoved, Is.EqualTo(victimSeries));
+        Assert.That(CountEngine.Build(catalogue.Series()).Count(Criterion.All).Studies, Is.EqualTo(studiesInOrthanc - 1));
+
+        var deletedUid = (string)victim["MainDicomTags"]!["StudyInstanceUID"]!;
+        var deletedFiles = _corpus.Files.Where(f => NodeAgent.Dicom.DicomFile.Open(f, NodeAgent.Dicom.IO.DicomReadOptions.StopBeforePixelData) is var file && file.Dataset.GetString(NodeAgent.Dicom.DicomTags.StudyInstanceUID) == deletedUid && Dispose(file)).ToList();
+        await _orthanc.UploadAsync(deletedFiles);
+        var third = await Source().SyncAsync(catalogue);
+        Assert.That(third.Studies, Is.EqualTo(studiesInOrthanc));
+        Assert.That(CountEngine.Build(catalogue.Series()).Count(Criterion.All), Is.EqualTo(fromFolder.Count(Criterion.All)), "the study is back after the next sync");
+        Assert.That(catalogue.GetSource("pacs")!.LastError, Is.Null);
+    }
+
+    private static bool Dispose(IDisposable disposable)
+    {
+        disposable.Dispose();
+        return true;
+    }
+}

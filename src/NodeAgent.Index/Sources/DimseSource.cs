@@ -4,6 +4,7 @@ using NodeAgent.Dicom.Network.Client;
 using NodeAgent.Dicom.Network.Query;
 using NodeAgent.Dicom.Values;
 using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Sources.Internal;
 using NodeAgent.Pseudonymisation.Keys;
 
 namespace NodeAgent.Index.Sources;
@@ -154,32 +155,22 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
             return null;
         }
 
-        var patientId = study.GetString(DicomTags.PatientID)?.Trim();
-        var studyDate = study.GetDate(DicomTags.StudyDate);
-        return new SeriesRecord
-        {
-            Id = SeriesRecord.MakeId(Name, seriesUid),
-            Source = Name,
-            StudyInstanceUid = studyUid,
-            SeriesInstanceUid = seriesUid,
-            PatientKey = string.IsNullOrEmpty(patientId)
-                ? pseudonyms.Identifier("catalogue-patient", "study:" + studyUid)
-                : pseudonyms.Identifier("catalogue-patient", patientId + "^" + study.GetString(DicomTags.IssuerOfPatientID)?.Trim()),
-            Modality = series.GetString(DicomTags.Modality)?.Trim(),
-            BodyPart = NullIfEmpty(series.GetString(DicomTags.BodyPartExamined)),
-            Sex = NullIfEmpty(study.GetString(DicomTags.PatientSex)),
-            AgeYears = FolderSource.AgeYears(study.GetString(DicomTags.PatientAge), study.GetDate(DicomTags.PatientBirthDate), studyDate),
-            StudyDate = studyDate is { } d ? (d.Year * 10000) + (d.Month * 100) + d.Day : null,
-            Manufacturer = NullIfEmpty(series.GetString(DicomTags.Manufacturer)),
-            ManufacturerModel = NullIfEmpty(series.GetString(DicomTags.ManufacturerModelName)),
-            Instances = int.TryParse(series.GetString(DicomTags.NumberOfSeriesRelatedInstances)?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0,
-            IndexedAt = DateTime.UtcNow,
-        };
+        var facts = new StudyFacts(
+            studyUid,
+            study.GetString(DicomTags.PatientID),
+            study.GetString(DicomTags.IssuerOfPatientID),
+            study.GetString(DicomTags.PatientSex),
+            study.GetString(DicomTags.PatientAge),
+            study.GetDate(DicomTags.PatientBirthDate),
+            study.GetDate(DicomTags.StudyDate));
+        var instances = int.TryParse(series.GetString(DicomTags.NumberOfSeriesRelatedInstances)?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        return SeriesRecordFactory.Create(
+            Name,
+            facts,
+            new SeriesFacts(seriesUid, series.GetString(DicomTags.Modality), series.GetString(DicomTags.BodyPartExamined), series.GetString(DicomTags.Manufacturer), series.GetString(DicomTags.ManufacturerModelName), instances),
+            pseudonyms);
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
-
 /// <summary>How a DIMSE sync crawls: the date range, the PACS's answer cap if it caps silently, and politeness.</summary>
 public sealed record DimseSourceOptions
 {

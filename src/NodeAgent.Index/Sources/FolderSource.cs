@@ -3,6 +3,7 @@ using System.Globalization;
 using NodeAgent.Dicom;
 using NodeAgent.Dicom.IO;
 using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Sources.Internal;
 using NodeAgent.Pseudonymisation.Keys;
 
 namespace NodeAgent.Index.Sources;
@@ -182,10 +183,7 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
 
         private void Describe(DicomDataset ds, PseudonymGenerator pseudonyms)
         {
-            var patientId = ds.GetString(DicomTags.PatientID)?.Trim();
-            _record.PatientKey = string.IsNullOrEmpty(patientId)
-                ? pseudonyms.Identifier("catalogue-patient", "study:" + _record.StudyInstanceUid)
-                : pseudonyms.Identifier("catalogue-patient", patientId + "^" + ds.GetString(DicomTags.IssuerOfPatientID)?.Trim());
+            _record.PatientKey = SeriesRecordFactory.PatientKey(ds.GetString(DicomTags.PatientID), ds.GetString(DicomTags.IssuerOfPatientID), _record.StudyInstanceUid, pseudonyms);
             _record.Modality = ds.GetString(DicomTags.Modality)?.Trim();
             _record.BodyPart = ds.GetString(DicomTags.BodyPartExamined)?.Trim();
             _record.Sex = ds.GetString(DicomTags.PatientSex)?.Trim() is { Length: > 0 } sex ? sex : null;

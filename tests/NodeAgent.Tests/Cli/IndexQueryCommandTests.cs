@@ -69,7 +69,7 @@ public class IndexQueryCommandTests
         var db = Path.Combine(_folder, "none.db");
         var cases = new (string[] Args, string Message)[]
         {
-            (["index", "--source", "dicomweb+http://127.0.0.1:8042/dicom-web", "--db", db], "not supported by this version"),
+            (["index", "--source", "wado://127.0.0.1:8042/dicom-web", "--db", db], "is not known"),
             (["index", "--source", "dimse://PACS-without-port", "--db", db], "use dimse://AET@HOST:PORT"),
             (["index", "--source", "folder:" + Path.Combine(_folder, "nope"), "--db", db], "does not exist"),
             (["query", "count", "--db", db], "No catalogue at"),

@@ -19,13 +19,13 @@ internal static class IndexCommand
 {
     public static Command Build(TextWriter output, TextWriter error)
     {
-        var source = new Option<string>("--source") { Description = "What to index: folder:/PATH (DICOM files, DICOMDIR trees, storage folders) or dimse://AET@HOST:PORT (a PACS, by C-FIND).", Required = true };
+        var source = new Option<string>("--source") { Description = "What to index: folder:/PATH (DICOM files, DICOMDIR trees, storage folders), dimse://AET@HOST:PORT (a PACS, by C-FIND) or dicomweb+http://HOST:PORT/PATH (a PACS, by QIDO-RS).", Required = true };
         var db = new Option<string>("--db") { Description = "The catalogue file (LiteDB); created if missing.", Required = true };
         var name = new Option<string?>("--name") { Description = "The source's name in the catalogue (default: from its location)." };
         var secret = new Option<string?>("--secret") { Description = "The site secret (32+ random bytes, mode 600) that keys patient pseudonyms. Without it, a development secret beside the catalogue is used, with a warning." };
         var callingAe = new Option<string>("--calling-ae") { Description = "Our AE title towards a PACS.", DefaultValueFactory = _ => "NODEAGENT" };
-        var studyDate = new Option<string?>("--study-date") { Description = "For a PACS: the study dates to crawl (default 19800101 to today), as 20180101-20201231 or 2018-01-01..2020-12-31." };
-        var answerCap = new Option<int>("--answer-cap") { Description = "For a PACS that stops at N answers without saying so: halve any date window with N answers. 0 (default) trusts the PACS to report its cap." };
+        var studyDate = new Option<string?>("--study-date") { Description = "For a PACS: the study dates to crawl (DIMSE default 19800101 to today; DICOMweb default all, undated too), as 20180101-20201231 or 2018-01-01..2020-12-31." };
+        var answerCap = new Option<int>("--answer-cap") { Description = "The most answers the PACS gives one query (its configured limit): date windows with that many are halved. DIMSE: 0 (default) trusts the PACS to report its cap; DICOMweb: 0 reads everything in one paged query." };
         var pause = new Option<int>("--pause-ms") { Description = "For a PACS: a pause before each query, in milliseconds, to keep the load low." };
         var command = new Command("index", "Index a source into the site catalogue.") { source, db, name, secret, callingAe, studyDate, answerCap, pause };
         command.SetAction((parse, ct) => CliFailure.RunAsync("index", error, () => RunAsync(
@@ -39,10 +39,18 @@ internal static class IndexCommand
     {
         var isFolder = sourceText.StartsWith("folder:", StringComparison.OrdinalIgnoreCase);
         var isDimse = sourceText.StartsWith("dimse://", StringComparison.OrdinalIgnoreCase);
-        if (!isFolder && !isDimse)
+        var isWeb = sourceText.StartsWith("dicomweb+http://", StringComparison.OrdinalIgnoreCase) || sourceText.StartsWith("dicomweb+https://", StringComparison.OrdinalIgnoreCase);
+        if (!isFolder && !isDimse && !isWeb)
         {
             var scheme = sourceText.Split(':')[0];
-            error.WriteLine($"nodeagent index: source kind '{scheme}' is not supported by this version; use folder:/PATH or dimse://AET@HOST:PORT (DICOMweb comes with a later version).");
+            error.WriteLine($"nodeagent index: source kind '{scheme}' is not known; use folder:/PATH, dimse://AET@HOST:PORT or dicomweb+http://HOST:PORT/PATH.");
+            return 1;
+        }
+
+        Uri? webUrl = null;
+        if (isWeb && !Uri.TryCreate(sourceText["dicomweb+".Length..], UriKind.Absolute, out webUrl))
+        {
+            error.WriteLine($"nodeagent index: '{sourceText}' is not a DICOMweb URL: use dicomweb+http://HOST:PORT/PATH, as dicomweb+http://pacs:8042/dicom-web.");
             return 1;
         }
 
@@ -68,6 +76,22 @@ internal static class IndexCommand
                 new SynchronousProgress<(int Scanned, int Total)>(p => line.Report($"{p.Scanned}/{p.Total} files", force: p.Scanned == p.Total)),
                 cancellationToken: cancellationToken);
             summary = $"{source.Name}: {result.Files} files, {result.Series} series, {result.Instances} instances indexed; {result.Unreadable} unreadable, {result.NotInstances} not instances, {result.SeriesRemoved} series removed{(result.PruningSkipped ? " (series missing from the folder kept: the scan was not complete)" : "")}";
+        }
+        else if (webUrl is not null)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+            var source = new DicomWebSource(name ?? "dicomweb:" + webUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'), http, webUrl, new PseudonymGenerator(secret), new DicomWebSourceOptions
+            {
+                AnswerCap = dimse.AnswerCap,
+                From = from,
+                To = to,
+            });
+            var result = await source.SyncAsync(
+                catalogue,
+                new SynchronousProgress<DimseSyncProgress>(p => line.Report($"{p.WindowsDone} windows done, {p.WindowsPending} pending; {p.Studies} studies, {p.Series} series")),
+                cancellationToken).ConfigureAwait(false);
+            summary = $"{source.Name}: {result.Studies} studies, {result.Series} series, {result.Instances} instances indexed ({result.Requests} requests, {result.Splits} date windows split at the cap); {result.SeriesRemoved} series removed" +
+                (result.CappedDays > 0 ? $"; incomplete: {result.CappedDays} day(s) had more studies than the PACS answers, so nothing was removed" : "");
         }
         else
         {

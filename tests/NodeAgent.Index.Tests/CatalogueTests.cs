@@ -157,6 +157,22 @@ public sealed class CatalogueTests
         });
     }
 
+    [Test]
+    public void Removal_is_limited_to_the_scope_a_sync_looked_at()
+    {
+        using var catalogue = SiteCatalogue.Open(Db);
+        var records = RandomCatalogue.Records(new Random(12), 100, 10, 2);
+        catalogue.Upsert(records);
+        var removed = catalogue.RemoveSeries("src", new HashSet<string>(), r => r.StudyDate is >= 20150101 and <= 20161231);
+        Assert.Multiple(() =>
+        {
+            Assert.That(removed, Is.EqualTo(records.Count(r => r.StudyDate is >= 20150101 and <= 20161231)));
+            Assert.That(catalogue.SeriesCount, Is.EqualTo(100 - removed), "series outside the dates crawled and undated ones stay");
+            Assert.That(DimseSource.InRange(20150101, new DateOnly(2015, 1, 1), new DateOnly(2015, 1, 1)), Is.True);
+            Assert.That(DimseSource.InRange(null, new DateOnly(1980, 1, 1), new DateOnly(2030, 1, 1)), Is.False);
+        });
+    }
+
     [TestCase("065Y", null, null, 65)]
     [TestCase("018M", null, null, 1)]
     [TestCase("003W", null, null, 0)]

@@ -152,12 +152,15 @@ public sealed class SiteCatalogue : IDisposable
 
     public int SeriesCount => _db.GetCollection<SeriesRecord>(SeriesCollection).Count();
 
-    /// <summary>Removes a source's records of series no longer there.</summary>
-    public int RemoveSeries(string source, IReadOnlySet<string> keepSeriesUids)
+    /// <summary>
+    /// Removes a source's records of series no longer there, among those the sync looked at
+    /// (<paramref name="inScope"/>: the study dates crawled, say; all when null).
+    /// </summary>
+    public int RemoveSeries(string source, IReadOnlySet<string> keepSeriesUids, Func<SeriesRecord, bool>? inScope = null)
     {
         ArgumentNullException.ThrowIfNull(keepSeriesUids);
         var collection = _db.GetCollection<SeriesRecord>(SeriesCollection);
-        var gone = collection.Find(s => s.Source == source).Where(s => !keepSeriesUids.Contains(s.SeriesInstanceUid)).Select(s => s.Id).ToList();
+        var gone = collection.Find(s => s.Source == source).Where(s => !keepSeriesUids.Contains(s.SeriesInstanceUid) && (inScope is null || inScope(s))).Select(s => s.Id).ToList();
         foreach (var id in gone)
         {
             collection.Delete(id);

@@ -118,7 +118,8 @@ public sealed class DicomWebSource(string name, HttpClient http, Uri baseUrl, Ps
             throw;
         }
 
-        var removed = cappedDays == 0 ? catalogue.RemoveSeries(Name, seen) : 0;
+        var to = _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        var removed = cappedDays == 0 ? catalogue.RemoveSeries(Name, seen, _options.AnswerCap > 0 ? r => DimseSource.InRange(r.StudyDate, _options.From, to) : null) : 0;
         state.LastSuccessfulSync = DateTime.UtcNow;
         state.SeriesIndexed = seen.Count;
         state.InstancesIndexed = instances;

@@ -34,7 +34,8 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var windows = new Stack<(DateOnly From, DateOnly To)>();
-        windows.Push((_options.From, _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow)));
+        var crawled = (From: _options.From, To: _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow));
+        windows.Push(crawled);
         int queries = 0, windowsDone = 0, splits = 0, studies = 0, cappedDays = 0, cappedStudies = 0, instances = 0;
         try
         {
@@ -110,7 +111,8 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
         // Every window was answered: series the PACS no longer has go. A capped day or study means
         // some series may not have been seen, so nothing is removed then.
         var complete = cappedDays == 0 && cappedStudies == 0;
-        var removed = complete ? catalogue.RemoveSeries(Name, seen) : 0;
+        // Only series of the dates crawled can be judged gone (and undated ones are never crawled by date).
+        var removed = complete ? catalogue.RemoveSeries(Name, seen, r => InRange(r.StudyDate, crawled.From, crawled.To)) : 0;
         state.LastSuccessfulSync = DateTime.UtcNow;
         state.SeriesIndexed = seen.Count;
         state.InstancesIndexed = instances;
@@ -118,6 +120,9 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
         catalogue.SaveSource(state);
         return new DimseSyncResult(queries, windowsDone, splits, studies, seen.Count, instances, removed, cappedDays, cappedStudies);
     }
+
+    internal static bool InRange(int? studyDate, DateOnly from, DateOnly to) =>
+        studyDate is { } d && d >= (from.Year * 10000) + (from.Month * 100) + from.Day && d <= (to.Year * 10000) + (to.Month * 100) + to.Day;
 
     private async Task<List<DicomDataset>> FindAsync(DicomClientSession session, DicomQuery query, DicomFindSummary summary, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using NodeAgent.Dicom;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
 using NodeAgent.Index.Sources;
+using NodeAgent.Index.Sources.Internal;
 using NodeAgent.Pseudonymisation.Keys;
 
 namespace NodeAgent.Index.Tests;
@@ -168,8 +169,8 @@ public sealed class CatalogueTests
         {
             Assert.That(removed, Is.EqualTo(records.Count(r => r.StudyDate is >= 20150101 and <= 20161231)));
             Assert.That(catalogue.SeriesCount, Is.EqualTo(100 - removed), "series outside the dates crawled and undated ones stay");
-            Assert.That(DimseSource.InRange(20150101, new DateOnly(2015, 1, 1), new DateOnly(2015, 1, 1)), Is.True);
-            Assert.That(DimseSource.InRange(null, new DateOnly(1980, 1, 1), new DateOnly(2030, 1, 1)), Is.False);
+            Assert.That(new DateWindow(new DateOnly(2015, 1, 1), new DateOnly(2015, 1, 1)).Contains(20150101), Is.True);
+            Assert.That(new DateWindow(new DateOnly(1980, 1, 1), new DateOnly(2030, 1, 1)).Contains(null), Is.False);
         });
     }
 

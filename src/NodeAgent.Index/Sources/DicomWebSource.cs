@@ -30,105 +30,44 @@ public sealed class DicomWebSource(string name, HttpClient http, Uri baseUrl, Ps
         state.LastSyncStarted = DateTime.UtcNow;
         catalogue.SaveSource(state);
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var seenStudies = new HashSet<string>(StringComparer.Ordinal);
-        int requests = 0, pages = 0, instances = 0, splits = 0, cappedDays = 0;
-
-        // Without a known cap: one unbounded query (undated studies included). With one: study-date
-        // windows, halved when a window reaches the cap, as for DIMSE.
-        var windows = new Stack<(DateOnly From, DateOnly To)?>();
-        windows.Push(_options.AnswerCap > 0 ? (_options.From, _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow)) : null);
-        try
+        var requests = 0;
+        async Task<StudyAnswer> Studies(DateWindow? window, CancellationToken ct)
         {
-            while (windows.Count > 0)
+            var found = new List<StudyFacts>();
+            var uids = new HashSet<string>(StringComparer.Ordinal);
+            for (var offset = 0; ; offset += _options.PageSize)
             {
-                var window = windows.Pop();
-                var inWindow = new List<StudyFacts>();
-                var uidsInWindow = new HashSet<string>(StringComparer.Ordinal);
-                for (var offset = 0; ; offset += _options.PageSize)
+                var page = await GetArrayAsync(StudiesUrl(offset, window), ct).ConfigureAwait(false);
+                requests++;
+                var before = found.Count;
+                found.AddRange(page.Select(StudyFacts).OfType<StudyFacts>().Where(f => uids.Add(f.StudyUid)));
+
+                // Paging ends on an empty page, not a short one (a PACS may cap below our limit
+                // without saying so), or on a page with nothing new (a PACS ignoring offset).
+                if (page.Count == 0 || found.Count == before)
                 {
-                    var page = await GetArrayAsync(StudiesUrl(offset, window), cancellationToken).ConfigureAwait(false);
-                    requests++;
-                    var before = inWindow.Count;
-                    inWindow.AddRange(page.Select(StudyFacts).OfType<StudyFacts>().Where(f => uidsInWindow.Add(f.StudyUid)));
-
-                    // Paging ends on an empty page, not a short one (a PACS may cap below our limit
-                    // without saying so), or on a page with nothing new (a PACS ignoring offset).
-                    if (page.Count == 0 || inWindow.Count == before)
-                    {
-                        break;
-                    }
+                    break;
                 }
-
-                if (window is { } w && inWindow.Count >= _options.AnswerCap)
-                {
-                    if (w.From < w.To)
-                    {
-                        var middle = DateOnly.FromDayNumber(w.From.DayNumber + ((w.To.DayNumber - w.From.DayNumber) / 2));
-                        windows.Push((w.From, middle));
-                        windows.Push((middle.AddDays(1), w.To));
-                        splits++;
-                        continue;
-                    }
-
-                    cappedDays++;
-                }
-
-                var records = new List<SeriesRecord>();
-                foreach (var facts in inWindow)
-                {
-                    if (!seenStudies.Add(facts.StudyUid))
-                    {
-                        continue;
-                    }
-
-                    var series = await GetArrayAsync(SeriesUrl(facts.StudyUid), cancellationToken).ConfigureAwait(false);
-                    requests++;
-                    foreach (var item in series)
-                    {
-                        if (SeriesFacts(item) is { } seriesFacts)
-                        {
-                            var record = SeriesRecordFactory.Create(Name, facts, seriesFacts, pseudonyms);
-                            records.Add(record);
-                            seen.Add(record.SeriesInstanceUid);
-                            instances += record.Instances;
-                        }
-                    }
-                }
-
-                if (records.Count > 0)
-                {
-                    catalogue.Upsert(records);
-                }
-
-                pages++;
-                progress?.Report(new DimseSyncProgress(pages, windows.Count, seenStudies.Count, seen.Count));
             }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            state.LastError = $"the sync stopped ({e.GetType().Name}: {e.Message}); records from before and from the pages done are kept";
-            catalogue.SaveSource(state);
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            state.LastError = "the sync was interrupted; records from before and from the pages done are kept";
-            catalogue.SaveSource(state);
-            throw;
+
+            return new StudyAnswer(found, window is not null && found.Count >= _options.AnswerCap);
         }
 
-        var to = _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow);
-        var removed = cappedDays == 0 ? catalogue.RemoveSeries(Name, seen, _options.AnswerCap > 0 ? r => DimseSource.InRange(r.StudyDate, _options.From, to) : null) : 0;
-        state.LastSuccessfulSync = DateTime.UtcNow;
-        state.SeriesIndexed = seen.Count;
-        state.InstancesIndexed = instances;
-        state.LastError = cappedDays == 0 ? null : $"{cappedDays} day(s) had more studies than the PACS answers; those were indexed in part and nothing was removed";
-        catalogue.SaveSource(state);
-        return new DicomWebSyncResult(requests, pages, splits, seenStudies.Count, seen.Count, instances, removed, cappedDays);
+        async Task<SeriesAnswer> Series(string studyUid, CancellationToken ct)
+        {
+            var found = await GetArrayAsync(SeriesUrl(studyUid), ct).ConfigureAwait(false);
+            requests++;
+            return new SeriesAnswer(found.Select(SeriesFacts).OfType<SeriesFacts>().ToList(), Capped: false);
+        }
+
+        // Without a known cap: one paged query for everything, undated studies included. With one:
+        // study-date windows halved at the cap, as for DIMSE.
+        DateWindow? range = _options.AnswerCap > 0 ? new DateWindow(_options.From, _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow)) : null;
+        var result = await new StudyDateCrawl(Name, pseudonyms).RunAsync(catalogue, state, range, Studies, Series, progress, cancellationToken).ConfigureAwait(false);
+        return new DicomWebSyncResult(requests, result.Windows, result.Splits, result.Studies, result.Series, result.Instances, result.SeriesRemoved, result.CappedDays);
     }
 
-    private Uri StudiesUrl(int offset, (DateOnly From, DateOnly To)? window)
+    private Uri StudiesUrl(int offset, DateWindow? window)
     {
         var query = $"studies?limit={_options.PageSize}&offset={offset}&includefield=00100020&includefield=00100021&includefield=00100040&includefield=00101010&includefield=00100030&includefield=00080020";
         if (window is { } w)

@@ -32,97 +32,42 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
         state.LastSyncStarted = DateTime.UtcNow;
         catalogue.SaveSource(state);
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var windows = new Stack<(DateOnly From, DateOnly To)>();
-        var crawled = (From: _options.From, To: _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow));
-        windows.Push(crawled);
-        int queries = 0, windowsDone = 0, splits = 0, studies = 0, cappedDays = 0, cappedStudies = 0, instances = 0;
+        var queries = 0;
+        DicomClientSession session;
         try
         {
-            await using var session = await client.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-            while (windows.Count > 0)
-            {
-                var (from, to) = windows.Pop();
-                var summary = new DicomFindSummary();
-                var found = await FindAsync(session, StudyQuery(from, to), summary, cancellationToken).ConfigureAwait(false);
-                queries++;
-                if (summary.IsTruncated || (_options.AnswerCap > 0 && found.Count >= _options.AnswerCap))
-                {
-                    if (from < to)
-                    {
-                        // Capped: the window is halved and both halves asked again, newest first.
-                        var middle = DateOnly.FromDayNumber(from.DayNumber + ((to.DayNumber - from.DayNumber) / 2));
-                        windows.Push((from, middle));
-                        windows.Push((middle.AddDays(1), to));
-                        splits++;
-                        continue;
-                    }
-
-                    cappedDays++; // one day holds more studies than the PACS answers: what it gave is indexed
-                }
-
-                var records = new List<SeriesRecord>();
-                foreach (var study in found)
-                {
-                    var studyUid = study.GetString(DicomTags.StudyInstanceUID)?.Trim();
-                    if (string.IsNullOrEmpty(studyUid))
-                    {
-                        continue;
-                    }
-
-                    var seriesSummary = new DicomFindSummary();
-                    var series = await FindAsync(session, SeriesQuery(studyUid), seriesSummary, cancellationToken).ConfigureAwait(false);
-                    queries++;
-                    cappedStudies += seriesSummary.IsTruncated ? 1 : 0;
-                    studies++;
-                    foreach (var item in series)
-                    {
-                        if (ToRecord(study, item, studyUid) is { } record)
-                        {
-                            records.Add(record);
-                            seen.Add(record.SeriesInstanceUid);
-                            instances += record.Instances;
-                        }
-                    }
-                }
-
-                if (records.Count > 0)
-                {
-                    catalogue.Upsert(records);
-                }
-
-                windowsDone++;
-                progress?.Report(new DimseSyncProgress(windowsDone, windows.Count, studies, seen.Count));
-            }
+            session = await client.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            state.LastError = $"the sync stopped ({e.GetType().Name}: {e.Message}); records from before and from the windows done are kept";
+            // The PACS is down or refuses us: the catalogue keeps answering from what it has, and says so.
+            state.LastError = $"the PACS could not be reached ({e.GetType().Name}: {e.Message})";
             catalogue.SaveSource(state);
             throw;
         }
-        catch (OperationCanceledException)
+
+        await using var _ = session;
+        async Task<StudyAnswer> Studies(DateWindow? window, CancellationToken ct)
         {
-            state.LastError = "the sync was interrupted; records from before and from the windows done are kept";
-            catalogue.SaveSource(state);
-            throw;
+            var summary = new DicomFindSummary();
+            var found = await FindAsync(session, StudyQuery(window!.Value), summary, ct).ConfigureAwait(false);
+            queries++;
+            var capped = summary.IsTruncated || (_options.AnswerCap > 0 && found.Count >= _options.AnswerCap);
+            return new StudyAnswer(found.Select(StudyFacts).OfType<StudyFacts>().ToList(), capped);
         }
 
-        // Every window was answered: series the PACS no longer has go. A capped day or study means
-        // some series may not have been seen, so nothing is removed then.
-        var complete = cappedDays == 0 && cappedStudies == 0;
-        // Only series of the dates crawled can be judged gone (and undated ones are never crawled by date).
-        var removed = complete ? catalogue.RemoveSeries(Name, seen, r => InRange(r.StudyDate, crawled.From, crawled.To)) : 0;
-        state.LastSuccessfulSync = DateTime.UtcNow;
-        state.SeriesIndexed = seen.Count;
-        state.InstancesIndexed = instances;
-        state.LastError = complete ? null : $"{cappedDays} day(s) and {cappedStudies} study(ies) had more matches than the PACS answers; those were indexed in part and nothing was removed";
-        catalogue.SaveSource(state);
-        return new DimseSyncResult(queries, windowsDone, splits, studies, seen.Count, instances, removed, cappedDays, cappedStudies);
-    }
+        async Task<SeriesAnswer> Series(string studyUid, CancellationToken ct)
+        {
+            var summary = new DicomFindSummary();
+            var found = await FindAsync(session, SeriesQuery(studyUid), summary, ct).ConfigureAwait(false);
+            queries++;
+            return new SeriesAnswer(found.Select(SeriesFacts).OfType<SeriesFacts>().ToList(), summary.IsTruncated);
+        }
 
-    internal static bool InRange(int? studyDate, DateOnly from, DateOnly to) =>
-        studyDate is { } d && d >= (from.Year * 10000) + (from.Month * 100) + from.Day && d <= (to.Year * 10000) + (to.Month * 100) + to.Day;
+        var range = new DateWindow(_options.From, _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow));
+        var result = await new StudyDateCrawl(Name, pseudonyms).RunAsync(catalogue, state, range, Studies, Series, progress, cancellationToken).ConfigureAwait(false);
+        return new DimseSyncResult(queries, result.Windows, result.Splits, result.Studies, result.Series, result.Instances, result.SeriesRemoved, result.CappedDays, result.CappedStudies);
+    }
 
     private async Task<List<DicomDataset>> FindAsync(DicomClientSession session, DicomQuery query, DicomFindSummary summary, CancellationToken cancellationToken)
     {
@@ -140,9 +85,9 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
         return results;
     }
 
-    private static DicomQuery StudyQuery(DateOnly from, DateOnly to) =>
+    private static DicomQuery StudyQuery(DateWindow window) =>
         DicomQuery.Create(DicomQueryLevel.Study)
-            .Match(DicomTags.StudyDate, from == to ? DicomDate.Format(from) : $"{DicomDate.Format(from)}-{DicomDate.Format(to)}")
+            .Match(DicomTags.StudyDate, window.From == window.To ? DicomDate.Format(window.From) : $"{DicomDate.Format(window.From)}-{DicomDate.Format(window.To)}")
             .Return(DicomTags.StudyInstanceUID).Return(DicomTags.PatientID).Return(DicomTags.IssuerOfPatientID)
             .Return(DicomTags.PatientSex).Return(DicomTags.PatientAge).Return(DicomTags.PatientBirthDate);
 
@@ -152,30 +97,20 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
             .Return(DicomTags.SeriesInstanceUID).Return(DicomTags.Modality).Return(DicomTags.BodyPartExamined)
             .Return(DicomTags.Manufacturer).Return(DicomTags.ManufacturerModelName).Return(DicomTags.NumberOfSeriesRelatedInstances);
 
-    private SeriesRecord? ToRecord(DicomDataset study, DicomDataset series, string studyUid)
-    {
-        var seriesUid = series.GetString(DicomTags.SeriesInstanceUID)?.Trim();
-        if (string.IsNullOrEmpty(seriesUid))
-        {
-            return null;
-        }
+    private static StudyFacts? StudyFacts(DicomDataset study) =>
+        study.GetString(DicomTags.StudyInstanceUID)?.Trim() is { Length: > 0 } uid
+            ? new StudyFacts(uid, study.GetString(DicomTags.PatientID), study.GetString(DicomTags.IssuerOfPatientID), study.GetString(DicomTags.PatientSex),
+                study.GetString(DicomTags.PatientAge), study.GetDate(DicomTags.PatientBirthDate), study.GetDate(DicomTags.StudyDate))
+            : null;
 
-        var facts = new StudyFacts(
-            studyUid,
-            study.GetString(DicomTags.PatientID),
-            study.GetString(DicomTags.IssuerOfPatientID),
-            study.GetString(DicomTags.PatientSex),
-            study.GetString(DicomTags.PatientAge),
-            study.GetDate(DicomTags.PatientBirthDate),
-            study.GetDate(DicomTags.StudyDate));
-        var instances = int.TryParse(series.GetString(DicomTags.NumberOfSeriesRelatedInstances)?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
-        return SeriesRecordFactory.Create(
-            Name,
-            facts,
-            new SeriesFacts(seriesUid, series.GetString(DicomTags.Modality), series.GetString(DicomTags.BodyPartExamined), series.GetString(DicomTags.Manufacturer), series.GetString(DicomTags.ManufacturerModelName), instances),
-            pseudonyms);
-    }
+    private static SeriesFacts? SeriesFacts(DicomDataset series) =>
+        series.GetString(DicomTags.SeriesInstanceUID)?.Trim() is { Length: > 0 } uid
+            ? new SeriesFacts(uid, series.GetString(DicomTags.Modality), series.GetString(DicomTags.BodyPartExamined), series.GetString(DicomTags.Manufacturer),
+                series.GetString(DicomTags.ManufacturerModelName),
+                int.TryParse(series.GetString(DicomTags.NumberOfSeriesRelatedInstances)?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            : null;
 }
+
 /// <summary>How a DIMSE sync crawls: the date range, the PACS's answer cap if it caps silently, and politeness.</summary>
 public sealed record DimseSourceOptions
 {

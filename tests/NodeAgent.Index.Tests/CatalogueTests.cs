@@ -174,6 +174,29 @@ public sealed class CatalogueTests
         });
     }
 
+    [Test]
+    public async Task A_pacs_that_cannot_be_reached_leaves_the_catalogue_answering_and_says_so()
+    {
+        using var catalogue = SiteCatalogue.Open(Db);
+        catalogue.Upsert(RandomCatalogue.Records(new Random(5), 20, 5, 2));
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        using var registry = new NodeAgent.Dicom.Network.Client.DicomPeerRegistry();
+        var client = new NodeAgent.Dicom.Network.Client.DicomClient(
+            new NodeAgent.Dicom.Network.Client.DicomClientOptions { Host = "127.0.0.1", Port = port, CalledAeTitle = "PACS", Resilience = NodeAgent.Dicom.Network.Client.DicomResilienceOptions.Interactive },
+            registry);
+        var source = new DimseSource("src", client, new PseudonymGenerator(SiteSecret.FromBytes(new byte[32])));
+        Assert.That(async () => await source.SyncAsync(catalogue), Throws.Exception);
+        Assert.Multiple(() =>
+        {
+            Assert.That(catalogue.SeriesCount, Is.EqualTo(20), "nothing lost");
+            Assert.That(catalogue.GetSource("src")!.LastError, Does.StartWith("the PACS could not be reached"));
+            Assert.That(catalogue.GetSource("src")!.LastSuccessfulSync, Is.Null);
+        });
+    }
+
     [TestCase("065Y", null, null, 65)]
     [TestCase("018M", null, null, 1)]
     [TestCase("003W", null, null, 0)]

@@ -197,6 +197,31 @@ public sealed class CatalogueTests
         });
     }
 
+    [Test]
+    public void Instances_arriving_by_c_store_are_counted_once_each()
+    {
+        var folder = Path.Combine(_root, "received");
+        Write(folder, "a.dcm", "PAT-1", "1.2.3.1", "1.2.3.1.1", "CT", "20200510", "065Y");
+        Write(folder, "b.dcm", "PAT-1", "1.2.3.1", "1.2.3.1.1", "CT", "20200510", "065Y");
+        Write(folder, "c.dcm", "PAT-1", "1.2.3.1", "1.2.3.1.2", "CT", "20200510", "065Y");
+        using (var catalogue = SiteCatalogue.Open(Db))
+        {
+            var arrivals = new StoreArrivals("store", catalogue, new PseudonymGenerator(SiteSecret.FromBytes(new byte[32])));
+            Assert.Multiple(() =>
+            {
+                Assert.That(arrivals.Index(Path.Combine(folder, "a.dcm")), Is.True);
+                Assert.That(arrivals.Index(Path.Combine(folder, "b.dcm")), Is.True);
+                Assert.That(arrivals.Index(Path.Combine(folder, "a.dcm")), Is.False, "a resend is not counted again");
+                Assert.That(arrivals.Index(Path.Combine(folder, "c.dcm")), Is.True);
+            });
+            arrivals.Flush();
+        }
+
+        using var reader = SiteCatalogue.OpenReadOnly(Db);
+        Assert.That(CountEngine.Build(reader.Series()).Count(Criterion.All), Is.EqualTo(new CountResult(1, 1, 2, 3)));
+        Assert.That(reader.GetSource("store")!.LastSuccessfulSync, Is.Not.Null);
+    }
+
     [TestCase("065Y", null, null, 65)]
     [TestCase("018M", null, null, 1)]
     [TestCase("003W", null, null, 0)]

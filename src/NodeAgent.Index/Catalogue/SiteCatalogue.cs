@@ -10,10 +10,13 @@ namespace NodeAgent.Index.Catalogue;
 public sealed class SiteCatalogue : IDisposable
 {
     /// <summary>The schema this NodeAgent writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private const string SeriesCollection = "series";
     private const string SourcesCollection = "sources";
+
+    // Instances received by C-STORE, so that one sent twice is counted once (schema 2).
+    private const string ArrivalsCollection = "arrivals";
 
     // Each entry upgrades a file from the version before it to its own; index 0 creates a new file.
     private static readonly Action<LiteDatabase>[] Migrations =
@@ -24,6 +27,7 @@ public sealed class SiteCatalogue : IDisposable
             series.EnsureIndex(s => s.Source);
             series.EnsureIndex(s => s.StudyInstanceUid);
         },
+        db => db.GetCollection<Arrival>(ArrivalsCollection).EnsureIndex(a => a.SeriesId),
     ];
 
     private readonly LiteDatabase _db;
@@ -168,6 +172,54 @@ public sealed class SiteCatalogue : IDisposable
 
         return gone.Count;
     }
+
+    /// <summary>
+    /// Adds one instance received by C-STORE to its series (created from <paramref name="series"/> when
+    /// new). An instance already received is not counted again. All or nothing.
+    /// </summary>
+    /// <returns>False when the instance was already in the catalogue.</returns>
+    public bool AddArrival(SeriesRecord series, string sopInstanceUid, string? sopClassUid, string transferSyntaxUid)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var arrivals = _db.GetCollection<Arrival>(ArrivalsCollection);
+        var id = series.Source + "|" + sopInstanceUid;
+        _db.BeginTrans();
+        try
+        {
+            if (arrivals.FindById(id) is not null)
+            {
+                _db.Rollback();
+                return false;
+            }
+
+            arrivals.Insert(new Arrival { Id = id, SeriesId = series.Id });
+            var collection = _db.GetCollection<SeriesRecord>(SeriesCollection);
+            var record = collection.FindById(series.Id) ?? series;
+            record.Instances = ReferenceEquals(record, series) ? 1 : record.Instances + 1;
+            if (sopClassUid is { Length: > 0 } && !record.SopClasses.Contains(sopClassUid))
+            {
+                record.SopClasses.Add(sopClassUid);
+            }
+
+            if (!record.TransferSyntaxes.Contains(transferSyntaxUid))
+            {
+                record.TransferSyntaxes.Add(transferSyntaxUid);
+            }
+
+            record.IndexedAt = DateTime.UtcNow;
+            collection.Upsert(record);
+            _db.Commit();
+            return true;
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Writes what is committed into the data file, where readers in other processes see it.</summary>
+    public void Checkpoint() => _db.Checkpoint();
 
     public SourceState? GetSource(string name) => _db.GetCollection<SourceState>(SourcesCollection).FindById(name);
 

@@ -3,6 +3,10 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Cli.Internal;
+using NodeAgent.Dicom;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Sources;
+using NodeAgent.Pseudonymisation.Keys;
 using NodeAgent.Dicom.Network.Server;
 using NodeAgent.Dicom.Network.Storage;
 
@@ -17,11 +21,30 @@ internal static class PacsListenCommand
         var aet = new Option<string>("--aet") { Description = "Our AE title; associations called otherwise are rejected.", DefaultValueFactory = _ => "NODEAGENT" };
         var outputDir = new Option<DirectoryInfo>("--output") { Description = "Folder for received files.", Required = true };
         var bind = new Option<string>("--bind") { Description = "Address to bind (0.0.0.0 for all, 127.0.0.1 for this machine only).", DefaultValueFactory = _ => "0.0.0.0" };
-        var command = new Command("listen", "Receive DICOM files pushed by C-STORE (also answers C-ECHO), until Ctrl+C.") { port, aet, outputDir, bind };
+        var index = new Option<string?>("--index") { Description = "Also index each received instance into this catalogue file as it arrives (queries see it within 50 arrivals, and at stop)." };
+        var secret = new Option<string?>("--secret") { Description = "With --index: the site secret that keys patient pseudonyms (a development secret beside the catalogue otherwise)." };
+        var command = new Command("listen", "Receive DICOM files pushed by C-STORE (also answers C-ECHO), until Ctrl+C.") { port, aet, outputDir, bind, index, secret };
         command.SetAction((result, ct) => CliFailure.RunAsync("pacs listen", error, async () =>
         {
             var handler = new FolderStoreHandler(result.GetValue(outputDir)!.FullName);
-            handler.InstanceStored += path => output.WriteLine($"received {Path.GetFileName(path)}");
+            using var catalogue = result.GetValue(index) is { } db ? SiteCatalogue.Open(db) : null;
+            var arrivals = catalogue is null ? null : new StoreArrivals(
+                "store:" + result.GetValue(aet),
+                catalogue,
+                new PseudonymGenerator(SiteSecretArgument.Load(result.GetValue(secret), Path.GetDirectoryName(catalogue.Path)!, "pacs listen", "Patients are keyed differently from the site's catalogue: give the site secret with --secret.", error)));
+            handler.InstanceStored += path =>
+            {
+                output.WriteLine($"received {Path.GetFileName(path)}");
+                try
+                {
+                    arrivals?.Index(path);
+                }
+                catch (Exception e) when (e is DicomException or IOException or CatalogueException)
+                {
+                    // The file is stored; only its entry in the catalogue is missing (a folder index finds it later).
+                    error.WriteLine($"nodeagent pacs listen: {Path.GetFileName(path)} was stored but not indexed: {e.GetType().Name}");
+                }
+            };
             var services = new ServiceCollection()
                 .AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
                 .AddSingleton<IDicomStoreHandler>(handler)
@@ -44,7 +67,8 @@ internal static class PacsListenCommand
                     }
 
                     await server.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-                    await output.WriteLineAsync($"Stopped; {handler.Stored} files received.").ConfigureAwait(false);
+                    arrivals?.Flush();
+                    await output.WriteLineAsync($"Stopped; {handler.Stored} files received{(arrivals is null ? "" : $", {arrivals.Indexed} newly indexed")}.").ConfigureAwait(false);
                 }
             }
 

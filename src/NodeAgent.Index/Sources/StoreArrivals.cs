@@ -1,0 +1,75 @@
+using NodeAgent.Dicom;
+using NodeAgent.Dicom.IO;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Sources.Internal;
+using NodeAgent.Pseudonymisation.Keys;
+
+namespace NodeAgent.Index.Sources;
+
+/// <summary>
+/// Indexes instances pushed to the agent by C-STORE as they arrive: each received file's header is
+/// read and the instance added to its series in the catalogue, once (a resent instance is not counted
+/// again). Thread-safe: associations deliver in parallel, the catalogue takes one at a time.
+/// </summary>
+public sealed class StoreArrivals(string name, SiteCatalogue catalogue, PseudonymGenerator pseudonyms)
+{
+    // Readers in other processes see arrivals after a checkpoint: not after every file, to keep up with a burst.
+    private const int CheckpointEvery = 50;
+    private readonly Lock _lock = new();
+    private int _sinceCheckpoint;
+    private int _indexed;
+
+    public string Name { get; } = name;
+
+    public int Indexed => Volatile.Read(ref _indexed);
+
+    /// <summary>Indexes one received file; false when it is not an instance or was indexed before.</summary>
+    /// <exception cref="DicomException">The file cannot be read.</exception>
+    public bool Index(string path)
+    {
+        using var file = DicomFile.Open(path, DicomReadOptions.StopBeforePixelData);
+        var ds = file.Dataset;
+        var studyUid = ds.GetString(DicomTags.StudyInstanceUID)?.Trim();
+        var seriesUid = ds.GetString(DicomTags.SeriesInstanceUID)?.Trim();
+        var sopUid = ds.GetString(DicomTags.SOPInstanceUID)?.Trim();
+        if (string.IsNullOrEmpty(studyUid) || string.IsNullOrEmpty(seriesUid) || string.IsNullOrEmpty(sopUid))
+        {
+            return false;
+        }
+
+        var study = new StudyFacts(studyUid, ds.GetString(DicomTags.PatientID), ds.GetString(DicomTags.IssuerOfPatientID), ds.GetString(DicomTags.PatientSex),
+            ds.GetString(DicomTags.PatientAge), ds.GetDate(DicomTags.PatientBirthDate), ds.GetDate(DicomTags.StudyDate));
+        var series = new SeriesFacts(seriesUid, ds.GetString(DicomTags.Modality), ds.GetString(DicomTags.BodyPartExamined), ds.GetString(DicomTags.Manufacturer),
+            ds.GetString(DicomTags.ManufacturerModelName), Instances: 0);
+        var record = SeriesRecordFactory.Create(Name, study, series, pseudonyms);
+        lock (_lock)
+        {
+            if (!catalogue.AddArrival(record, sopUid, ds.GetString(DicomTags.SOPClassUID)?.Trim(), file.TransferSyntax.Uid))
+            {
+                return false;
+            }
+
+            _indexed++;
+            if (++_sinceCheckpoint >= CheckpointEvery)
+            {
+                Flush();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Makes every arrival so far visible to readers and records the source's state.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            var state = catalogue.GetSource(Name) ?? new SourceState { Id = Name, Kind = "store", Location = "C-STORE" };
+            state.LastSuccessfulSync = DateTime.UtcNow;
+            state.InstancesIndexed += _sinceCheckpoint;
+            catalogue.SaveSource(state);
+            catalogue.Checkpoint();
+            _sinceCheckpoint = 0;
+        }
+    }
+}

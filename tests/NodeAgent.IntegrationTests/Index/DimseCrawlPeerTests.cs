@@ -117,6 +117,43 @@ public sealed class DimseCrawlPeerTests
         });
     }
 
+    [Test]
+    [Platform(Exclude = "Win", Reason = "kill -9")]
+    public async Task A_sync_killed_at_any_moment_loses_and_doubles_nothing_and_the_next_one_completes()
+    {
+        // The CLI from the same build, run as the service manager would run it, killed with SIGKILL.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var cli = Path.Combine(RepositoryPaths.RepositoryRoot, "src", "NodeAgent", "bin", configuration.Parent!.Name, configuration.Name, "nodeagent.dll");
+        Assert.That(File.Exists(cli), Is.True, cli);
+        var db = Path.Combine(_root, "killed.db");
+        string[] args = [cli, "index", "--source", $"dimse://{_orthanc.AeTitle}@127.0.0.1:{_orthanc.DicomPort}", "--db", db, "--pause-ms", "10"];
+        var previous = 0L;
+        foreach (var after in new[] { 300, 700, 1100, 1500 })
+        {
+            using (var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true })!)
+            {
+                await Task.Delay(after);
+                process.Kill(); // SIGKILL: no cleanup, no flush
+                await process.WaitForExitAsync();
+            }
+
+            using var catalogue = SiteCatalogue.OpenReadOnly(db);
+            var series = catalogue.Series().ToList();
+            Assert.That(series.Select(s => s.SeriesInstanceUid).Distinct().Count(), Is.EqualTo(series.Count), "nothing doubled");
+            Assert.That(series.Count, Is.GreaterThanOrEqualTo(previous), "nothing lost: an interrupted sync removes nothing");
+            previous = series.Count;
+        }
+
+        var complete = ExternalProcess.Run("dotnet", args, timeout: TimeSpan.FromMinutes(2));
+        Assert.That(complete.ExitCode, Is.Zero, complete.StandardError);
+        using var folderCatalogue = SiteCatalogue.Open(Path.Combine(_root, "folder-for-kill.db"));
+        new FolderSource("folder", _corpus.Directory, Pseudonyms).Sync(folderCatalogue);
+        using var done = SiteCatalogue.OpenReadOnly(db);
+        var counts = CountEngine.Build(done.Series()).Count(Criterion.All);
+        var folderCounts = CountEngine.Build(folderCatalogue.Series()).Count(Criterion.All);
+        Assert.That((counts.Studies, counts.Series, counts.Instances), Is.EqualTo((folderCounts.Studies, folderCounts.Series, folderCounts.Instances)));
+    }
+
     private static bool Dispose(IDisposable disposable)
     {
         disposable.Dispose();

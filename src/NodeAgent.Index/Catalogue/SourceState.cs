@@ -18,6 +18,12 @@ public sealed class SourceState
 
     public int SeriesIndexed { get; set; }
 
+    /// <summary>Studies the source reported in the last complete sync (a PACS's answers, a folder's studies).</summary>
+    public int StudiesSeen { get; set; }
+
+    /// <summary>Of those, studies with at least one series in the catalogue: coverage is this over <see cref="StudiesSeen"/>.</summary>
+    public int StudiesIndexed { get; set; }
+
     public int InstancesIndexed { get; set; }
 
     /// <summary>Files or answers that could not be read in the last sync.</summary>

@@ -81,6 +81,7 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
         var removed = complete ? catalogue.RemoveSeries(Name, records.Select(r => r.SeriesInstanceUid).ToHashSet(StringComparer.Ordinal)) : 0;
         state.LastSuccessfulSync = now;
         state.SeriesIndexed = records.Count;
+        state.StudiesSeen = state.StudiesIndexed = records.Select(r => r.StudyInstanceUid).Distinct(StringComparer.Ordinal).Count();
         state.InstancesIndexed = records.Sum(r => r.Instances);
         state.Unreadable = unreadable;
         state.LastError = complete ? null : "series missing from the folder were kept: the scan found no instance, or some files could not be opened (permissions, network)";

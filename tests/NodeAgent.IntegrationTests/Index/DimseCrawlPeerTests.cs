@@ -78,6 +78,7 @@ public sealed class DimseCrawlPeerTests
             Assert.That(first.Splits, Is.GreaterThan(0), "the cap was met and the windows split");
             Assert.That((first.CappedDays, first.CappedStudies), Is.EqualTo((0, 0)));
             Assert.That(first.Studies, Is.EqualTo(studiesInOrthanc));
+            Assert.That((catalogue.GetSource("pacs")!.StudiesSeen, catalogue.GetSource("pacs")!.StudiesIndexed), Is.EqualTo((studiesInOrthanc, studiesInOrthanc)), "coverage");
             foreach (var query in queries)
             {
                 Assert.That(fromPacs.Count(query), Is.EqualTo(fromFolder.Count(query)), query.ToString());

@@ -57,6 +57,8 @@ public class IndexQueryCommandTests
             Assert.That(document.RootElement.GetProperty("level").GetString(), Is.EqualTo("instances"));
             Assert.That(document.RootElement.GetProperty("count").GetInt64(), Is.EqualTo(5));
             Assert.That(document.RootElement.GetProperty("patients").GetInt64(), Is.EqualTo(2));
+            var source = document.RootElement.GetProperty("sources")[0];
+            Assert.That((source.GetProperty("studiesSeen").GetInt32(), source.GetProperty("studiesIndexed").GetInt32(), source.GetProperty("lastSyncComplete").GetBoolean()), Is.EqualTo((2, 2, true)));
         });
 
         var (_, facets, _) = await RunAsync("query", "facets", "--db", db, "--by", "Modality", "--level", "instances");

@@ -35,6 +35,7 @@ internal sealed class StudyDateCrawl(string source, PseudonymGenerator pseudonym
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var seenStudies = new HashSet<string>(StringComparer.Ordinal);
+        var indexedStudies = new HashSet<string>(StringComparer.Ordinal);
         var windows = new Stack<DateWindow?>();
         windows.Push(range);
         int windowsDone = 0, splits = 0, instances = 0, cappedDays = 0, cappedStudies = 0;
@@ -74,6 +75,7 @@ internal sealed class StudyDateCrawl(string source, PseudonymGenerator pseudonym
                         var record = SeriesRecordFactory.Create(source, study, facts, pseudonyms);
                         records.Add(record);
                         seen.Add(record.SeriesInstanceUid);
+                        indexedStudies.Add(study.StudyUid);
                         instances += record.Instances;
                     }
                 }
@@ -103,6 +105,8 @@ internal sealed class StudyDateCrawl(string source, PseudonymGenerator pseudonym
         state.LastSuccessfulSync = DateTime.UtcNow;
         state.SeriesIndexed = seen.Count;
         state.InstancesIndexed = instances;
+        state.StudiesSeen = seenStudies.Count;
+        state.StudiesIndexed = indexedStudies.Count;
         state.LastError = complete ? null : $"{cappedDays} day(s) and {cappedStudies} study(ies) had more matches than the PACS answers; those were indexed in part and nothing was removed";
         catalogue.SaveSource(state);
         return new CrawlResult(windowsDone, splits, seenStudies.Count, seen.Count, instances, removed, cappedDays, cappedStudies);

@@ -43,7 +43,16 @@ internal static class QueryCommands
                     ["studies"] = result.Studies,
                     ["series"] = result.Series,
                     ["instances"] = result.Instances,
-                    ["sources"] = sources.Select(s => new Dictionary<string, object?> { ["name"] = s.Id, ["lastSuccessfulSync"] = s.LastSuccessfulSync?.ToString("O", CultureInfo.InvariantCulture), ["series"] = s.SeriesIndexed }).ToList(),
+                    ["sources"] = sources.Select(s => new Dictionary<string, object?>
+                    {
+                        ["name"] = s.Id,
+                        ["kind"] = s.Kind,
+                        ["lastSuccessfulSync"] = s.LastSuccessfulSync?.ToString("O", CultureInfo.InvariantCulture),
+                        ["series"] = s.SeriesIndexed,
+                        ["studiesSeen"] = s.StudiesSeen,
+                        ["studiesIndexed"] = s.StudiesIndexed,
+                        ["lastSyncComplete"] = s.LastError is null,
+                    }).ToList(),
                 }));
             }
             else
@@ -114,5 +123,5 @@ internal static class QueryCommands
 
     private static string Freshness(IReadOnlyList<SourceState> sources) =>
         sources.Count == 0 ? "no source indexed"
-            : string.Join("; ", sources.Select(s => $"{s.Id}: last sync {(s.LastSuccessfulSync is { } t ? t.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never completed")}"));
+            : string.Join("; ", sources.Select(s => $"{s.Id}: last sync {(s.LastSuccessfulSync is { } t ? t.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never completed")}, {s.StudiesIndexed} of {s.StudiesSeen} studies seen indexed{(s.LastError is null ? "" : ", last sync had a problem")}"));
 }

@@ -103,4 +103,12 @@ public sealed class CountEngineTests
             Assert.That(() => engine.Facets(CatalogueField.StudyDate, Criterion.All), Throws.ArgumentException.With.Message.Contains("study year"));
         });
     }
+
+    [Test]
+    public void A_series_indexed_from_two_sources_counts_once()
+    {
+        SeriesRecord Row(string source, int instances) => new() { Source = source, PatientKey = "P", StudyInstanceUid = "S", SeriesInstanceUid = "1.2.3", Instances = instances, Modality = "CT" };
+        var engine = CountEngine.Build([Row("pacs", 10), Row("folder", 12)]);
+        Assert.That(engine.Count(Criterion.All), Is.EqualTo(new CountResult(1, 1, 1, 12)));
+    }
 }

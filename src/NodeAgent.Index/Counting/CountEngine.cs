@@ -37,8 +37,21 @@ public sealed class CountEngine
         var patients = new Dictionary<string, int>(StringComparer.Ordinal);
         var studies = new Dictionary<string, int>(StringComparer.Ordinal);
         var text = TextFields.ToDictionary(f => f, _ => new TextColumnBuilder());
+        var rowOfSeries = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var r in records)
         {
+            // The same series from two sources (a PACS and its export folder) is one series.
+            if (r.SeriesInstanceUid.Length > 0)
+            {
+                if (rowOfSeries.TryGetValue(r.SeriesInstanceUid, out var existing))
+                {
+                    instances[existing] = Math.Max(instances[existing], r.Instances);
+                    continue;
+                }
+
+                rowOfSeries[r.SeriesInstanceUid] = patient.Count;
+            }
+
             patient.Add(Code(patients, r.PatientKey));
             study.Add(Code(studies, r.StudyInstanceUid));
             instances.Add(r.Instances);

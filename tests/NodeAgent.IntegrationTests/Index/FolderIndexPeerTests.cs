@@ -52,6 +52,23 @@ public sealed class FolderIndexPeerTests
     [OneTimeTearDown]
     public static void Delete() => Directory.Delete(_root, recursive: true);
 
+    [Test]
+    public void No_identifying_value_of_the_manifest_is_in_the_catalogue_file()
+    {
+        // Study and series UIDs (and the same UIDs where a SEG refers to its source series) are the PACS
+        // locators the catalogue keeps on purpose (never exported);
+        // every other planted value (names, IDs, dates of birth, addresses, instance UIDs, ...) must be absent.
+        var manifest = JsonNode.Parse(File.ReadAllText(PseudonymisedCorpus.Corpus.ManifestPath))!["files"]!.AsArray();
+        var planted = manifest.SelectMany(f => f!["phi"]!.AsArray())
+            .Where(p => (bool)p!["distinctive"]! && !((string)p["path"]!).EndsWith("StudyInstanceUID", StringComparison.Ordinal) && !((string)p["path"]!).EndsWith("SeriesInstanceUID", StringComparison.Ordinal))
+            .Select(p => (string)p!["value"]!).Distinct().ToList();
+        var bytes = File.ReadAllBytes(Path.Combine(_root, "catalogue.db"));
+        var text = System.Text.Encoding.Latin1.GetString(bytes) + "\0" + System.Text.Encoding.UTF8.GetString(bytes);
+        var found = planted.Count(v => text.Contains(v, StringComparison.Ordinal));
+        Assert.That(planted, Has.Count.GreaterThan(200), "the manifest plants many values");
+        Assert.That(found, Is.Zero, "planted values found in the catalogue file (their count only: values are not printed)");
+    }
+
     private static IEnumerable<TestCaseData> Queries()
     {
         yield return new TestCaseData(Criterion.All, (Func<JsonObject, bool>)(_ => true)).SetName("everything");

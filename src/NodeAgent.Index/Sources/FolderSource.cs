@@ -16,7 +16,15 @@ namespace NodeAgent.Index.Sources;
 /// </summary>
 public sealed class FolderSource(string name, string folder, PseudonymGenerator pseudonyms)
 {
-    private static readonly DicomReadOptions HeaderOnly = DicomReadOptions.StopBeforePixelData;
+    // Only what a record needs is loaded; the rest of the header is skipped without being decoded.
+    private static readonly HashSet<DicomTag> Needed =
+    [
+        DicomTags.SOPClassUID, DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.PatientID, DicomTags.IssuerOfPatientID,
+        DicomTags.Modality, DicomTags.BodyPartExamined, DicomTags.PatientSex, DicomTags.PatientAge, DicomTags.PatientBirthDate,
+        DicomTags.StudyDate, DicomTags.Manufacturer, DicomTags.ManufacturerModelName, DicomTags.SliceThickness,
+    ];
+
+    private static readonly DicomReadOptions HeaderOnly = DicomReadOptions.StopBeforePixelData with { Keep = Needed.Contains };
 
     public string Name { get; } = name;
 

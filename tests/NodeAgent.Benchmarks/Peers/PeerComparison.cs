@@ -23,7 +23,7 @@ public static class PeerComparison
         string? corpus = null;
         string? output = null;
         var skipMemory = false;
-        var sections = new HashSet<string>(["scan", "readwrite", "memory", "store", "find-get", "pseudonymise", "count"], StringComparer.Ordinal);
+        var sections = new HashSet<string>(["scan", "readwrite", "memory", "store", "find-get", "pseudonymise", "count", "index"], StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,7 +34,7 @@ public static class PeerComparison
                 case "--skip-memory": skipMemory = true; break;
                 case "--sections": sections = [.. args[++i].Split(',')]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory,store,find-get,pseudonymise,count --skip-memory");
+                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory,store,find-get,pseudonymise,count,index --skip-memory");
                     return 2;
             }
         }
@@ -86,6 +86,11 @@ public static class PeerComparison
         if (sections.Contains("pseudonymise"))
         {
             PseudonymisationComparison.Run(report, directory, files, bytes, runs);
+        }
+
+        if (sections.Contains("index"))
+        {
+            await IndexComparison.RunAsync(report, directory, files, bytes, runs).ConfigureAwait(false);
         }
 
         if (!skipMemory && sections.Contains("memory"))

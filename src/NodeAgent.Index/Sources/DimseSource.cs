@@ -85,13 +85,13 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
         return results;
     }
 
-    private static DicomQuery StudyQuery(DateWindow window) =>
+    internal static DicomQuery StudyQuery(DateWindow window) =>
         DicomQuery.Create(DicomQueryLevel.Study)
             .Match(DicomTags.StudyDate, window.From == window.To ? DicomDate.Format(window.From) : $"{DicomDate.Format(window.From)}-{DicomDate.Format(window.To)}")
             .Return(DicomTags.StudyInstanceUID).Return(DicomTags.PatientID).Return(DicomTags.IssuerOfPatientID)
             .Return(DicomTags.PatientSex).Return(DicomTags.PatientAge).Return(DicomTags.PatientBirthDate);
 
-    private static DicomQuery SeriesQuery(string studyUid) =>
+    internal static DicomQuery SeriesQuery(string studyUid) =>
         DicomQuery.Create(DicomQueryLevel.Series)
             .Match(DicomTags.StudyInstanceUID, studyUid)
             .Return(DicomTags.SeriesInstanceUID).Return(DicomTags.Modality).Return(DicomTags.BodyPartExamined)

@@ -6,6 +6,7 @@ using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
 using NodeAgent.Index.Sources;
 using NodeAgent.Pseudonymisation.Keys;
+using NodeAgent.Testing;
 using NodeAgent.Testing.Peers;
 
 namespace NodeAgent.Benchmarks.Peers;
@@ -68,6 +69,92 @@ internal static class IndexComparison
         Clean();
         Import();
         await CountLatencyAgainstOrthancAsync(report, db, files).ConfigureAwait(false);
+        await DimseCrawlAgainstFindscuAsync(report, work, runs).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The DIMSE crawl of an Orthanc holding about 20,000 small instances, against findscu sending the
+    /// same C-FIND requests (the study-level query, then one series-level query per study) over one
+    /// association, as the crawl does.
+    /// </summary>
+    private static async Task DimseCrawlAgainstFindscuAsync(StringBuilder report, string work, int runs)
+    {
+        var corpus = NodeAgent.Testing.SyntheticCorpus.Get("--files", "20000", "--seed", "20", "--size", "tiny", "--instances", "5-20", "--series", "1-3", "--studies", "1-3", "--jobs", "2");
+        await using var orthanc = await OrthancInstance.StartAsync(new OrthancStartOptions { DicomWeb = false }).ConfigureAwait(false);
+        var upload = ExternalProcess.Run("env", ["TCP_NODELAY=1", "storescu", "-xy", "-R", "-nh", "+sd", "+r", "-aec", orthanc.AeTitle, "127.0.0.1", orthanc.DicomPort.ToString(Invariant), corpus.Directory], timeout: TimeSpan.FromMinutes(20));
+        var statistics = await orthanc.GetJsonAsync("statistics").ConfigureAwait(false);
+        var instances = statistics["CountInstances"]!.GetValue<int>();
+        var studies = statistics["CountStudies"]!.GetValue<int>();
+        if (instances < 19000)
+        {
+            throw new InvalidOperationException($"Orthanc holds {instances} instances after the upload ({upload.StandardError[..Math.Min(300, upload.StandardError.Length)]}).");
+        }
+
+        using var registry = new NodeAgent.Dicom.Network.Client.DicomPeerRegistry();
+        var client = new NodeAgent.Dicom.Network.Client.DicomClient(new NodeAgent.Dicom.Network.Client.DicomClientOptions { Host = "127.0.0.1", Port = orthanc.DicomPort, CalledAeTitle = orthanc.AeTitle }, registry);
+        var pseudonyms = new PseudonymGenerator(SiteSecret.FromBytes(new byte[32]));
+        var db = Path.Combine(work, "crawl.db");
+        var range = new NodeAgent.Index.Sources.Internal.DateWindow(new DateOnly(1980, 1, 1), DateOnly.FromDateTime(DateTime.UtcNow));
+        void Clean()
+        {
+            foreach (var file in Directory.GetFiles(work, "crawl.db*"))
+            {
+                File.Delete(file);
+            }
+        }
+
+        void Crawl()
+        {
+            using var catalogue = SiteCatalogue.Open(db);
+            var result = new DimseSource("pacs", client, pseudonyms, new DimseSourceOptions { From = range.From, To = range.To }).SyncAsync(catalogue).GetAwaiter().GetResult();
+            if (result.Studies != studies)
+            {
+                throw new InvalidOperationException($"The crawl found {result.Studies} of {studies} studies.");
+            }
+        }
+
+        // The same requests for findscu, as query files: the study query, then each study's series query.
+        Clean();
+        Crawl();
+        var queries = Path.Combine(work, "queries");
+        if (Directory.Exists(queries))
+        {
+            Directory.Delete(queries, recursive: true);
+        }
+
+        Directory.CreateDirectory(queries);
+        var paths = new List<string> { Path.Combine(queries, "study.dcm") };
+        new NodeAgent.Dicom.DicomFile(DimseSource.StudyQuery(range).Identifier, NodeAgent.Dicom.DicomTransferSyntax.ExplicitVRLittleEndian).Save(paths[0]);
+        using (var catalogue = SiteCatalogue.OpenReadOnly(db))
+        {
+            foreach (var (uid, i) in catalogue.Series().Select(r => r.StudyInstanceUid).Distinct().Select((u, i) => (u, i)))
+            {
+                var path = Path.Combine(queries, $"series{i:D5}.dcm");
+                new NodeAgent.Dicom.DicomFile(DimseSource.SeriesQuery(uid).Identifier, NodeAgent.Dicom.DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
+                paths.Add(path);
+            }
+        }
+
+        var results = new List<Measurement>
+        {
+            Measurement.Take("NodeAgent DIMSE crawl into the catalogue (in process)", runs, studies, 0, Clean, Crawl),
+            Measurement.Take("`nodeagent index --source dimse://` (CLI process)", runs, studies, 0, Clean, () => PeerComparison.Run("dotnet", NodeAgentCli.Arguments("index", "--source", $"dimse://{orthanc.AeTitle}@127.0.0.1:{orthanc.DicomPort}", "--db", db, "--secret", Secret(work)))),
+            Measurement.Take("findscu -S, the same requests on one association (DCMTK 3.6.7, TCP_NODELAY=1; answers not stored)", runs, studies, 0, () => { }, () => PeerComparison.Run("env", ["TCP_NODELAY=1", "findscu", "-S", "-aec", orthanc.AeTitle, "127.0.0.1", orthanc.DicomPort.ToString(Invariant), .. paths])),
+        };
+        report.AppendLine(Invariant, $"## Catalogue: DIMSE crawl of Orthanc ({instances:N0} instances, {studies:N0} studies) against findscu");
+        report.AppendLine();
+        report.AppendLine(Invariant, $"{paths.Count:N0} C-FIND requests (one study-level query for all dates, then the series of each study), one association each way.");
+        report.AppendLine();
+        report.AppendLine("| candidate | median (s) | studies/s | runs (s) |");
+        report.AppendLine("| --- | ---: | ---: | --- |");
+        foreach (var m in results)
+        {
+            report.AppendLine(Invariant, $"| {m.Candidate} | {m.Median:F3} | {m.ItemsPerSecond:N0} | {m.Runs} |");
+        }
+
+        report.AppendLine();
+        report.AppendLine(Invariant, $"In process: {results[2].Median / results[0].Median:F2}x the speed of findscu; as a CLI process: {results[2].Median / results[1].Median:F2}x.");
+        report.AppendLine();
     }
 
     private static string Secret(string work)

@@ -47,4 +47,19 @@ public sealed class SeriesRecord
     public DateTime IndexedAt { get; set; }
 
     public static string MakeId(string source, string seriesInstanceUid) => source + "|" + seriesInstanceUid;
+
+    /// <summary>Counts one more instance of the series, with its SOP class and transfer syntax.</summary>
+    public void AddInstance(string? sopClassUid, string transferSyntaxUid)
+    {
+        Instances++;
+        if (sopClassUid is { Length: > 0 } && !SopClasses.Contains(sopClassUid))
+        {
+            SopClasses.Add(sopClassUid);
+        }
+
+        if (!TransferSyntaxes.Contains(transferSyntaxUid))
+        {
+            TransferSyntaxes.Add(transferSyntaxUid);
+        }
+    }
 }

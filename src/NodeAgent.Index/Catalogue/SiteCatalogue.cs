@@ -195,17 +195,7 @@ public sealed class SiteCatalogue : IDisposable
             arrivals.Insert(new Arrival { Id = id, SeriesId = series.Id });
             var collection = _db.GetCollection<SeriesRecord>(SeriesCollection);
             var record = collection.FindById(series.Id) ?? series;
-            record.Instances = ReferenceEquals(record, series) ? 1 : record.Instances + 1;
-            if (sopClassUid is { Length: > 0 } && !record.SopClasses.Contains(sopClassUid))
-            {
-                record.SopClasses.Add(sopClassUid);
-            }
-
-            if (!record.TransferSyntaxes.Contains(transferSyntaxUid))
-            {
-                record.TransferSyntaxes.Add(transferSyntaxUid);
-            }
-
+            record.AddInstance(sopClassUid, transferSyntaxUid);
             record.IndexedAt = DateTime.UtcNow;
             collection.Upsert(record);
             _db.Commit();

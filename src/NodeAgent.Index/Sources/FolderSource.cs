@@ -77,7 +77,8 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
         }
 
         var now = DateTime.UtcNow;
-        var records = series.Values.Select(s => s.ToRecord(Name, now)).ToList();
+        // A series none of whose instances could be described (its files counted unreadable) has no record.
+        var records = series.Values.Select(s => s.ToRecord(now)).OfType<SeriesRecord>().ToList();
         foreach (var batch in records.Chunk(1000))
         {
             catalogue.Upsert(batch);
@@ -128,7 +129,7 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
                 return ReadOutcome.NotAnInstance;
             }
 
-            var accumulator = series.GetOrAdd(seriesUid, _ => new SeriesAccumulator(studyUid, seriesUid));
+            var accumulator = series.GetOrAdd(seriesUid, _ => new SeriesAccumulator(Name, studyUid, seriesUid));
             try
             {
                 accumulator.Add(ds, file.TransferSyntax.Uid, pseudonyms);
@@ -151,57 +152,26 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
     }
 
     /// <summary>The instances of one series seen so far; thread-safe.</summary>
-    private sealed class SeriesAccumulator(string studyUid, string seriesUid)
+    private sealed class SeriesAccumulator(string source, string studyUid, string seriesUid)
     {
         private readonly Lock _lock = new();
-        private readonly SeriesRecord _record = new() { StudyInstanceUid = studyUid, SeriesInstanceUid = seriesUid };
-        private bool _described;
+        private SeriesRecord? _record;
 
         public void Add(DicomDataset ds, string transferSyntax, PseudonymGenerator pseudonyms)
         {
             var sopClass = ds.GetString(DicomTags.SOPClassUID)?.Trim();
             lock (_lock)
             {
-                if (!_described)
-                {
-                    Describe(ds, pseudonyms); // may throw on a value that cannot be decoded: the next instance describes the series
-                    _described = true;
-                }
-
-                _record.Instances++;
-
-                if (sopClass is { Length: > 0 } && !_record.SopClasses.Contains(sopClass))
-                {
-                    _record.SopClasses.Add(sopClass);
-                }
-
-                if (!_record.TransferSyntaxes.Contains(transferSyntax))
-                {
-                    _record.TransferSyntaxes.Add(transferSyntax);
-                }
+                // Described by its first readable instance (this may throw on a value that cannot be decoded: the next one describes it).
+                _record ??= SeriesRecordFactory.FromHeader(source, ds, studyUid, seriesUid, pseudonyms);
+                _record.AddInstance(sopClass, transferSyntax);
             }
         }
 
-        public SeriesRecord ToRecord(string source, DateTime now)
+        public SeriesRecord? ToRecord(DateTime now)
         {
-            _record.Source = source;
-            _record.Id = SeriesRecord.MakeId(source, _record.SeriesInstanceUid);
-            _record.IndexedAt = now;
+            _record?.IndexedAt = now;
             return _record;
-        }
-
-        private void Describe(DicomDataset ds, PseudonymGenerator pseudonyms)
-        {
-            _record.PatientKey = SeriesRecordFactory.PatientKey(ds.GetString(DicomTags.PatientID), ds.GetString(DicomTags.IssuerOfPatientID), _record.StudyInstanceUid, pseudonyms);
-            _record.Modality = ds.GetString(DicomTags.Modality)?.Trim();
-            _record.BodyPart = ds.GetString(DicomTags.BodyPartExamined)?.Trim();
-            _record.Sex = ds.GetString(DicomTags.PatientSex)?.Trim() is { Length: > 0 } sex ? sex : null;
-            _record.Manufacturer = ds.GetString(DicomTags.Manufacturer)?.Trim();
-            _record.ManufacturerModel = ds.GetString(DicomTags.ManufacturerModelName)?.Trim();
-            var studyDate = ds.GetDate(DicomTags.StudyDate);
-            _record.StudyDate = studyDate is { } d ? (d.Year * 10000) + (d.Month * 100) + d.Day : null;
-            _record.AgeYears = AgeYears(ds.GetString(DicomTags.PatientAge), ds.GetDate(DicomTags.PatientBirthDate), studyDate);
-            _record.SliceThickness = double.TryParse(ds.GetString(DicomTags.SliceThickness)?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var thickness) ? thickness : null;
         }
     }
 

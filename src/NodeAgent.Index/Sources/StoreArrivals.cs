@@ -37,11 +37,7 @@ public sealed class StoreArrivals(string name, SiteCatalogue catalogue, Pseudony
             return false;
         }
 
-        var study = new StudyFacts(studyUid, ds.GetString(DicomTags.PatientID), ds.GetString(DicomTags.IssuerOfPatientID), ds.GetString(DicomTags.PatientSex),
-            ds.GetString(DicomTags.PatientAge), ds.GetDate(DicomTags.PatientBirthDate), ds.GetDate(DicomTags.StudyDate));
-        var series = new SeriesFacts(seriesUid, ds.GetString(DicomTags.Modality), ds.GetString(DicomTags.BodyPartExamined), ds.GetString(DicomTags.Manufacturer),
-            ds.GetString(DicomTags.ManufacturerModelName), Instances: 0);
-        var record = SeriesRecordFactory.Create(Name, study, series, pseudonyms);
+        var record = SeriesRecordFactory.FromHeader(Name, ds, studyUid, seriesUid, pseudonyms);
         lock (_lock)
         {
             if (!catalogue.AddArrival(record, sopUid, ds.GetString(DicomTags.SOPClassUID)?.Trim(), file.TransferSyntax.Uid))

@@ -1,3 +1,5 @@
+using System.Globalization;
+using NodeAgent.Dicom;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Pseudonymisation.Keys;
 
@@ -31,6 +33,21 @@ internal static class SeriesRecordFactory
         Instances = series.Instances,
         IndexedAt = DateTime.UtcNow,
     };
+
+    /// <summary>
+    /// A record (no instance counted yet) from one instance's header: what a folder scan and a C-STORE
+    /// arrival read.
+    /// </summary>
+    public static SeriesRecord FromHeader(string source, DicomDataset ds, string studyUid, string seriesUid, PseudonymGenerator pseudonyms)
+    {
+        var study = new StudyFacts(studyUid, ds.GetString(DicomTags.PatientID), ds.GetString(DicomTags.IssuerOfPatientID), ds.GetString(DicomTags.PatientSex),
+            ds.GetString(DicomTags.PatientAge), ds.GetDate(DicomTags.PatientBirthDate), ds.GetDate(DicomTags.StudyDate));
+        var series = new SeriesFacts(seriesUid, ds.GetString(DicomTags.Modality), ds.GetString(DicomTags.BodyPartExamined), ds.GetString(DicomTags.Manufacturer),
+            ds.GetString(DicomTags.ManufacturerModelName), Instances: 0);
+        var record = Create(source, study, series, pseudonyms);
+        record.SliceThickness = double.TryParse(ds.GetString(DicomTags.SliceThickness)?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var thickness) ? thickness : null;
+        return record;
+    }
 
     /// <summary>The patient's key: the ID and its issuer under the site key; a study without an ID is its own patient.</summary>
     public static string PatientKey(string? patientId, string? issuer, string studyUid, PseudonymGenerator pseudonyms) =>

@@ -138,7 +138,14 @@ public sealed class DimseCrawlPeerTests
                 await process.WaitForExitAsync();
             }
 
-            using var catalogue = SiteCatalogue.OpenReadOnly(db);
+            if (!File.Exists(db))
+            {
+                continue; // killed before the catalogue was created
+            }
+
+            // Opened as the restarted service would (a writer): a kill in the middle of creating the
+            // file leaves it at an earlier schema, which the next writer finishes migrating.
+            using var catalogue = SiteCatalogue.Open(db);
             var series = catalogue.Series().ToList();
             Assert.That(series.Select(s => s.SeriesInstanceUid).Distinct().Count(), Is.EqualTo(series.Count), "nothing doubled");
             Assert.That(series.Count, Is.GreaterThanOrEqualTo(previous), "nothing lost: an interrupted sync removes nothing");

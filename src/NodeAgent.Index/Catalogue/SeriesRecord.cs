@@ -46,6 +46,9 @@ public sealed class SeriesRecord
 
     public DateTime IndexedAt { get; set; }
 
+    /// <summary>The crawl pass that last saw the series in its PACS (0 for folders and arrivals).</summary>
+    public int Pass { get; set; }
+
     public static string MakeId(string source, string seriesInstanceUid) => source + "|" + seriesInstanceUid;
 
     /// <summary>Counts one more instance of the series, with its SOP class and transfer syntax.</summary>

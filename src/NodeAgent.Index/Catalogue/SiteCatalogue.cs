@@ -42,6 +42,9 @@ public sealed class SiteCatalogue : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Raised after records were added, changed or removed (and committed); the count engine refreshes on it.</summary>
+    public event EventHandler? Changed;
+
     /// <summary>
     /// Opens (or creates) the catalogue for writing, migrating an older schema. One writer at a time:
     /// a lock file beside the catalogue keeps a second NodeAgent process out.
@@ -122,6 +125,8 @@ public sealed class SiteCatalogue : IDisposable
             _db.Rollback();
             throw;
         }
+
+        Changed?.Invoke(this, EventArgs.Empty);
     }
 
     /// <summary>Every series record, streamed; damage met on the way is a <see cref="CatalogueException"/>.</summary>
@@ -170,8 +175,82 @@ public sealed class SiteCatalogue : IDisposable
             collection.Delete(id);
         }
 
+        if (gone.Count > 0)
+        {
+            Changed?.Invoke(this, EventArgs.Empty);
+        }
+
         return gone.Count;
     }
+
+    /// <summary>
+    /// Stores a crawl window's series together with the source's state (the pass's remaining windows),
+    /// all or nothing: after a kill, the pass resumes exactly after the last window committed.
+    /// </summary>
+    public void CommitWindow(IReadOnlyCollection<SeriesRecord> records, SourceState state)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(state);
+        _db.BeginTrans();
+        try
+        {
+            if (records.Count > 0)
+            {
+                _db.GetCollection<SeriesRecord>(SeriesCollection).Upsert(records);
+            }
+
+            _db.GetCollection<SourceState>(SourcesCollection).Upsert(state);
+            _db.Commit();
+            _db.Checkpoint();
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+
+        if (records.Count > 0)
+        {
+            Changed?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    /// <summary>
+    /// Removes a source's series that the crawl pass <paramref name="pass"/> (and any later one) did
+    /// not see, among those in its range: the series the PACS no longer has.
+    /// </summary>
+    public int RemoveSeriesNotSeenSince(string source, int pass, Func<SeriesRecord, bool> inScope)
+    {
+        ArgumentNullException.ThrowIfNull(inScope);
+        var collection = _db.GetCollection<SeriesRecord>(SeriesCollection);
+        var gone = collection.Find(s => s.Source == source).Where(s => s.Pass < pass && inScope(s)).Select(s => s.Id).ToList();
+        _db.BeginTrans();
+        try
+        {
+            foreach (var id in gone)
+            {
+                collection.Delete(id);
+            }
+
+            _db.Commit();
+            _db.Checkpoint();
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+
+        if (gone.Count > 0)
+        {
+            Changed?.Invoke(this, EventArgs.Empty);
+        }
+
+        return gone.Count;
+    }
+
+    /// <summary>A source's series records (streamed, through its index).</summary>
+    public IEnumerable<SeriesRecord> SeriesOfSource(string source) => _db.GetCollection<SeriesRecord>(SeriesCollection).Find(s => s.Source == source);
 
     /// <summary>
     /// Adds one instance received by C-STORE to its series (created from <paramref name="series"/> when
@@ -199,13 +278,15 @@ public sealed class SiteCatalogue : IDisposable
             record.IndexedAt = DateTime.UtcNow;
             collection.Upsert(record);
             _db.Commit();
-            return true;
         }
         catch
         {
             _db.Rollback();
             throw;
         }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+        return true;
     }
 
     /// <summary>Writes what is committed into the data file, where readers in other processes see it.</summary>

@@ -30,4 +30,22 @@ public sealed class SourceState
     public int Unreadable { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>The number of the last crawl pass started (a PACS source).</summary>
+    public int LastPassNumber { get; set; }
+
+    /// <summary>A full crawl (reconciliation over every date) under way, resumed by the next sync.</summary>
+    public CrawlPass? FullPass { get; set; }
+
+    /// <summary>A crawl of the recent days under way, resumed by the next sync.</summary>
+    public CrawlPass? RecentPass { get; set; }
+
+    /// <summary>When the last full crawl completed: deletions in the PACS are noticed then.</summary>
+    public DateTime? LastFullSync { get; set; }
+
+    /// <summary>When the last crawl of the recent days completed.</summary>
+    public DateTime? LastRecentSync { get; set; }
+
+    /// <summary>Syncs that failed in a row (a PACS outage); 0 after a success.</summary>
+    public int ConsecutiveFailures { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using NodeAgent.Dicom.Values;
 using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Scheduling;
 using NodeAgent.Index.Sources.Internal;
 using NodeAgent.Pseudonymisation.Keys;
 
@@ -15,20 +16,19 @@ namespace NodeAgent.Index.Sources;
 /// page removes the series the PACS no longer has (a study shifted past the pages by an arrival during
 /// the crawl leaves until the next sync brings it back).
 /// </summary>
-public sealed class DicomWebSource(string name, HttpClient http, Uri baseUrl, PseudonymGenerator pseudonyms, DicomWebSourceOptions? options = null)
+public sealed class DicomWebSource(string name, HttpClient http, Uri baseUrl, PseudonymGenerator pseudonyms, DicomWebSourceOptions? options = null) : IIndexSource
 {
     private readonly DicomWebSourceOptions _options = options ?? new DicomWebSourceOptions();
 
     public string Name { get; } = name;
 
-    public async Task<DicomWebSyncResult> SyncAsync(SiteCatalogue catalogue, IProgress<DimseSyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>Reads the PACS: everything (<see cref="SyncScope.Full"/>, which also removes what it no longer has) or the recent days only; an interrupted pass resumes.</summary>
+    public async Task<DicomWebSyncResult> SyncAsync(SiteCatalogue catalogue, SyncScope scope = SyncScope.Full, IProgress<DimseSyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
         var state = catalogue.GetSource(Name) ?? new SourceState { Id = Name };
         state.Kind = "dicomweb";
         state.Location = baseUrl.GetLeftPart(UriPartial.Path);
-        state.LastSyncStarted = DateTime.UtcNow;
-        catalogue.SaveSource(state);
 
         var requests = 0;
         async Task<StudyAnswer> Studies(DateWindow? window, CancellationToken ct)
@@ -62,9 +62,19 @@ public sealed class DicomWebSource(string name, HttpClient http, Uri baseUrl, Ps
 
         // Without a known cap: one paged query for everything, undated studies included. With one:
         // study-date windows halved at the cap, as for DIMSE.
-        DateWindow? range = _options.AnswerCap > 0 ? new DateWindow(_options.From, _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow)) : null;
-        var result = await new StudyDateCrawl(Name, pseudonyms).RunAsync(catalogue, state, range, Studies, Series, progress, cancellationToken).ConfigureAwait(false);
-        return new DicomWebSyncResult(requests, result.Windows, result.Splits, result.Studies, result.Series, result.Instances, result.SeriesRemoved, result.CappedDays);
+        // The recent days are always a dated query.
+        DateWindow? range = _options.AnswerCap > 0 || scope == SyncScope.Recent ? SyncRange.Of(scope, _options.From, _options.To, _options.RecentDays) : null;
+        var result = await new StudyDateCrawl(Name, pseudonyms).RunAsync(catalogue, state, scope, range, Studies, Series, progress, cancellationToken).ConfigureAwait(false);
+        return new DicomWebSyncResult(requests, result.Windows, result.Splits, result.Studies, result.Series, result.Instances, result.SeriesRemoved, result.CappedDays, result.Resumed);
+    }
+
+    bool IIndexSource.HasRecentScope => true;
+
+    async Task<string> IIndexSource.SyncAsync(SiteCatalogue catalogue, SyncScope scope, CancellationToken cancellationToken)
+    {
+        var r = await SyncAsync(catalogue, scope, null, cancellationToken).ConfigureAwait(false);
+        return $"{r.Studies} studies, {r.Series} series, {r.Instances} instances{(r.Resumed ? " (resumed)" : "")}; {r.Requests} requests; {r.SeriesRemoved} series removed" +
+            (r.CappedDays > 0 ? $"; incomplete: {r.CappedDays} day(s) capped by the PACS" : "");
     }
 
     private Uri StudiesUrl(int offset, DateWindow? window)
@@ -166,6 +176,9 @@ public sealed record DicomWebSourceOptions
 
     /// <summary>Today when null.</summary>
     public DateOnly? To { get; init; }
+
+    /// <summary>How many days back (today included) a <see cref="SyncScope.Recent"/> sync reads.</summary>
+    public int RecentDays { get; init; } = 7;
 }
 
-public sealed record DicomWebSyncResult(int Requests, int Windows, int Splits, int Studies, int Series, int Instances, int SeriesRemoved, int CappedDays);
+public sealed record DicomWebSyncResult(int Requests, int Windows, int Splits, int Studies, int Series, int Instances, int SeriesRemoved, int CappedDays, bool Resumed);

@@ -4,6 +4,7 @@ using NodeAgent.Dicom.Network.Client;
 using NodeAgent.Dicom.Network.Query;
 using NodeAgent.Dicom.Values;
 using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Scheduling;
 using NodeAgent.Index.Sources.Internal;
 using NodeAgent.Pseudonymisation.Keys;
 
@@ -17,20 +18,23 @@ namespace NodeAgent.Index.Sources;
 /// series the PACS no longer has (reconciliation). One query at a time, with a pause between queries
 /// if asked: the clinical PACS comes first.
 /// </summary>
-public sealed class DimseSource(string name, DicomClient client, PseudonymGenerator pseudonyms, DimseSourceOptions? options = null)
+public sealed class DimseSource(string name, DicomClient client, PseudonymGenerator pseudonyms, DimseSourceOptions? options = null) : IIndexSource
 {
     private readonly DimseSourceOptions _options = options ?? new DimseSourceOptions();
 
     public string Name { get; } = name;
 
-    public async Task<DimseSyncResult> SyncAsync(SiteCatalogue catalogue, IProgress<DimseSyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Crawls the PACS: every date of the range (<see cref="SyncScope.Full"/>, which also removes what
+    /// the PACS no longer has) or the recent days only. A pass interrupted before (killed, cancelled,
+    /// the PACS gone) resumes at the window it stopped in.
+    /// </summary>
+    public async Task<DimseSyncResult> SyncAsync(SiteCatalogue catalogue, SyncScope scope = SyncScope.Full, IProgress<DimseSyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
         var state = catalogue.GetSource(Name) ?? new SourceState { Id = Name };
         state.Kind = "dimse";
         state.Location = client.Options.Describe();
-        state.LastSyncStarted = DateTime.UtcNow;
-        catalogue.SaveSource(state);
 
         var queries = 0;
         DicomClientSession session;
@@ -64,9 +68,18 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
             return new SeriesAnswer(found.Select(SeriesFacts).OfType<SeriesFacts>().ToList(), summary.IsTruncated);
         }
 
-        var range = new DateWindow(_options.From, _options.To ?? DateOnly.FromDateTime(DateTime.UtcNow));
-        var result = await new StudyDateCrawl(Name, pseudonyms).RunAsync(catalogue, state, range, Studies, Series, progress, cancellationToken).ConfigureAwait(false);
-        return new DimseSyncResult(queries, result.Windows, result.Splits, result.Studies, result.Series, result.Instances, result.SeriesRemoved, result.CappedDays, result.CappedStudies);
+        var range = SyncRange.Of(scope, _options.From, _options.To, _options.RecentDays);
+        var result = await new StudyDateCrawl(Name, pseudonyms).RunAsync(catalogue, state, scope, range, Studies, Series, progress, cancellationToken).ConfigureAwait(false);
+        return new DimseSyncResult(queries, result.Windows, result.Splits, result.Studies, result.Series, result.Instances, result.SeriesRemoved, result.CappedDays, result.CappedStudies, result.Resumed);
+    }
+
+    bool IIndexSource.HasRecentScope => true;
+
+    async Task<string> IIndexSource.SyncAsync(SiteCatalogue catalogue, SyncScope scope, CancellationToken cancellationToken)
+    {
+        var r = await SyncAsync(catalogue, scope, null, cancellationToken).ConfigureAwait(false);
+        return $"{r.Studies} studies, {r.Series} series, {r.Instances} instances in {r.Windows} date windows{(r.Resumed ? " (resumed)" : "")}; {r.Queries} queries; {r.SeriesRemoved} series removed" +
+            (r.CappedDays + r.CappedStudies > 0 ? $"; incomplete: {r.CappedDays} day(s), {r.CappedStudies} study(ies) capped by the PACS" : "");
     }
 
     private async Task<List<DicomDataset>> FindAsync(DicomClientSession session, DicomQuery query, DicomFindSummary summary, CancellationToken cancellationToken)
@@ -128,8 +141,12 @@ public sealed record DimseSourceOptions
 
     /// <summary>A pause before each query, to keep the load on a clinical PACS low.</summary>
     public TimeSpan PauseBetweenQueries { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How many days back (today included) a <see cref="SyncScope.Recent"/> sync crawls.</summary>
+    public int RecentDays { get; init; } = 7;
 }
 
 public readonly record struct DimseSyncProgress(int WindowsDone, int WindowsPending, int Studies, int Series);
 
-public sealed record DimseSyncResult(int Queries, int Windows, int Splits, int Studies, int Series, int Instances, int SeriesRemoved, int CappedDays, int CappedStudies);
+/// <summary>What a sync did; the counts are the pass's (all of it when it resumed one), <see cref="Queries"/> this run's.</summary>
+public sealed record DimseSyncResult(int Queries, int Windows, int Splits, int Studies, int Series, int Instances, int SeriesRemoved, int CappedDays, int CappedStudies, bool Resumed);

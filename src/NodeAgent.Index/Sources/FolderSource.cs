@@ -3,6 +3,7 @@ using System.Globalization;
 using NodeAgent.Dicom;
 using NodeAgent.Dicom.IO;
 using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Scheduling;
 using NodeAgent.Index.Sources.Internal;
 using NodeAgent.Pseudonymisation.Keys;
 
@@ -14,7 +15,7 @@ namespace NodeAgent.Index.Sources;
 /// and the series replace this source's previous records. Series no longer in the folder are removed
 /// only after a complete scan, so an interrupted sync never loses records.
 /// </summary>
-public sealed class FolderSource(string name, string folder, PseudonymGenerator pseudonyms)
+public sealed class FolderSource(string name, string folder, PseudonymGenerator pseudonyms) : IIndexSource
 {
     // Only what a record needs is loaded; the rest of the header is skipped without being decoded.
     private static readonly HashSet<DicomTag> Needed =
@@ -29,6 +30,17 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
     public string Name { get; } = name;
 
     public string Folder { get; } = Path.GetFullPath(folder);
+
+    bool IIndexSource.HasRecentScope => false;
+
+    Task<string> IIndexSource.SyncAsync(SiteCatalogue catalogue, SyncScope scope, CancellationToken cancellationToken) =>
+        Task.Run(
+            () =>
+            {
+                var r = Sync(catalogue, cancellationToken: cancellationToken);
+                return $"{r.Files} files, {r.Series} series, {r.Instances} instances; {r.Unreadable} unreadable; {r.SeriesRemoved} series removed{(r.PruningSkipped ? " (none: the scan was not complete)" : "")}";
+            },
+            cancellationToken);
 
     public FolderSyncResult Sync(SiteCatalogue catalogue, IProgress<(int Scanned, int Total)>? progress = null, int workers = 0, CancellationToken cancellationToken = default)
     {

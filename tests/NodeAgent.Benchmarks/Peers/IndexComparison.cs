@@ -106,7 +106,7 @@ internal static class IndexComparison
         void Crawl()
         {
             using var catalogue = SiteCatalogue.Open(db);
-            var result = new DimseSource("pacs", client, pseudonyms, new DimseSourceOptions { From = range.From, To = range.To }).SyncAsync(catalogue).GetAwaiter().GetResult();
+            var result = new DimseSource("pacs", client, pseudonyms, new DimseSourceOptions { From = range.From, To = range.To }).SyncAsync(catalogue, SyncScope.Full).GetAwaiter().GetResult();
             if (result.Studies != studies)
             {
                 throw new InvalidOperationException($"The crawl found {result.Studies} of {studies} studies.");

@@ -129,6 +129,7 @@ public sealed class DimseCrawlPeerTests
         var db = Path.Combine(_root, "killed.db");
         string[] args = [cli, "index", "--source", $"dimse://{_orthanc.AeTitle}@127.0.0.1:{_orthanc.DicomPort}", "--db", db, "--pause-ms", "10"];
         var previous = 0L;
+        var windowsDone = 0;
         foreach (var after in new[] { 300, 700, 1100, 1500 })
         {
             using (var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true })!)
@@ -150,10 +151,16 @@ public sealed class DimseCrawlPeerTests
             Assert.That(series.Select(s => s.SeriesInstanceUid).Distinct().Count(), Is.EqualTo(series.Count), "nothing doubled");
             Assert.That(series.Count, Is.GreaterThanOrEqualTo(previous), "nothing lost: an interrupted sync removes nothing");
             previous = series.Count;
+
+            // Each restart resumes the pass where the kill left it, not from the first window.
+            var pass = catalogue.Sources().SingleOrDefault()?.FullPass;
+            Assert.That(pass?.WindowsDone ?? 0, Is.GreaterThanOrEqualTo(windowsDone), "the pass resumed");
+            windowsDone = pass?.WindowsDone ?? 0;
         }
 
         var complete = ExternalProcess.Run("dotnet", args, timeout: TimeSpan.FromMinutes(2));
         Assert.That(complete.ExitCode, Is.Zero, complete.StandardError);
+        Assert.That(complete.StandardOutput, windowsDone > 0 ? Does.Contain("(resumed)") : Does.Not.Contain("(resumed)"));
         using var folderCatalogue = SiteCatalogue.Open(Path.Combine(_root, "folder-for-kill.db"));
         new FolderSource("folder", _corpus.Directory, Pseudonyms).Sync(folderCatalogue);
         using var done = SiteCatalogue.OpenReadOnly(db);

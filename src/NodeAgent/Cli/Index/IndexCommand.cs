@@ -27,10 +27,12 @@ internal static class IndexCommand
         var studyDate = new Option<string?>("--study-date") { Description = "For a PACS: the study dates to crawl (DIMSE default 19800101 to today; DICOMweb default all, undated too), as 20180101-20201231 or 2018-01-01..2020-12-31." };
         var answerCap = new Option<int>("--answer-cap") { Description = "The most answers the PACS gives one query (its configured limit): date windows with that many are halved. DIMSE: 0 (default) trusts the PACS to report its cap; DICOMweb: 0 reads everything in one paged query." };
         var pause = new Option<int>("--pause-ms") { Description = "For a PACS: a pause before each query, in milliseconds, to keep the load low." };
-        var command = new Command("index", "Index a source into the site catalogue.") { source, db, name, secret, callingAe, studyDate, answerCap, pause };
+        var full = new Option<bool>("--full") { Description = "For a PACS: crawl every date and remove what the PACS no longer has. Without it, a source with a full sync behind it is crawled for its recent days only (--recent-days), and an interrupted sync resumes." };
+        var recentDays = new Option<int>("--recent-days") { Description = "For a PACS: the days (today included) an incremental sync crawls.", DefaultValueFactory = _ => 7 };
+        var command = new Command("index", "Index a source into the site catalogue.") { source, db, name, secret, callingAe, studyDate, answerCap, pause, full, recentDays };
         command.SetAction((parse, ct) => CliFailure.RunAsync("index", error, () => RunAsync(
             parse.GetValue(source)!, parse.GetValue(db)!, parse.GetValue(name), parse.GetValue(secret),
-            new DimseArguments(parse.GetValue(callingAe)!, parse.GetValue(studyDate), parse.GetValue(answerCap), parse.GetValue(pause)),
+            new DimseArguments(parse.GetValue(callingAe)!, parse.GetValue(studyDate), parse.GetValue(answerCap), parse.GetValue(pause), parse.GetValue(full), parse.GetValue(recentDays)),
             output, error, ct)));
         return command;
     }
@@ -85,12 +87,15 @@ internal static class IndexCommand
                 AnswerCap = dimse.AnswerCap,
                 From = from,
                 To = to,
+                RecentDays = dimse.RecentDays,
             });
+            var scope = SyncScopes.Next(catalogue.GetSource(source.Name), dimse.Full);
             var result = await source.SyncAsync(
                 catalogue,
+                scope,
                 new SynchronousProgress<DimseSyncProgress>(p => line.Report($"{p.WindowsDone} windows done, {p.WindowsPending} pending; {p.Studies} studies, {p.Series} series")),
                 cancellationToken).ConfigureAwait(false);
-            summary = $"{source.Name}: {result.Studies} studies, {result.Series} series, {result.Instances} instances indexed ({result.Requests} requests, {result.Splits} date windows split at the cap); {result.SeriesRemoved} series removed" +
+            summary = $"{source.Name}: {Describe(scope, result.Resumed)}{result.Studies} studies, {result.Series} series, {result.Instances} instances indexed ({result.Requests} requests, {result.Splits} date windows split at the cap); {result.SeriesRemoved} series removed" +
                 (result.CappedDays > 0 ? $"; incomplete: {result.CappedDays} day(s) had more studies than the PACS answers, so nothing was removed" : "");
         }
         else
@@ -104,12 +109,15 @@ internal static class IndexCommand
                 To = to,
                 AnswerCap = dimse.AnswerCap,
                 PauseBetweenQueries = TimeSpan.FromMilliseconds(Math.Max(0, dimse.PauseMs)),
+                RecentDays = dimse.RecentDays,
             });
+            var scope = SyncScopes.Next(catalogue.GetSource(source.Name), dimse.Full);
             var result = await source.SyncAsync(
                 catalogue,
+                scope,
                 new SynchronousProgress<DimseSyncProgress>(p => line.Report($"{p.WindowsDone} date windows done, {p.WindowsPending} pending; {p.Studies} studies, {p.Series} series")),
                 cancellationToken).ConfigureAwait(false);
-            summary = $"{source.Name}: {result.Studies} studies, {result.Series} series, {result.Instances} instances indexed in {result.Windows} date windows ({result.Splits} split because the PACS capped its answers; {result.Queries} queries); {result.SeriesRemoved} series removed" +
+            summary = $"{source.Name}: {Describe(scope, result.Resumed)}{result.Studies} studies, {result.Series} series, {result.Instances} instances indexed in {result.Windows} date windows ({result.Splits} split because the PACS capped its answers; {result.Queries} queries); {result.SeriesRemoved} series removed" +
                 (result.CappedDays + result.CappedStudies > 0 ? $"; incomplete: {result.CappedDays} day(s) and {result.CappedStudies} study(ies) had more matches than the PACS answers, so nothing was removed" : "");
         }
 
@@ -117,6 +125,9 @@ internal static class IndexCommand
         output.WriteLine($"index: {summary}. Catalogue {catalogue.Path}: {catalogue.SeriesCount} series.");
         return 0;
     }
+
+    private static string Describe(SyncScope scope, bool resumed) =>
+        (scope == SyncScope.Full ? "full sync" : "recent days") + (resumed ? " (resumed)" : "") + ", ";
 
     private static (string Ae, string Host, int Port) ParseDimse(string text)
     {
@@ -145,5 +156,5 @@ internal static class IndexCommand
             : (Date(parts[0]) ?? new DateOnly(1980, 1, 1), Date(parts[1]));
     }
 
-    private sealed record DimseArguments(string CallingAe, string? StudyDate, int AnswerCap, int PauseMs);
+    private sealed record DimseArguments(string CallingAe, string? StudyDate, int AnswerCap, int PauseMs, bool Full, int RecentDays);
 }

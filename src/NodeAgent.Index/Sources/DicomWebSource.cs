@@ -19,6 +19,7 @@ namespace NodeAgent.Index.Sources;
 public sealed class DicomWebSource(string name, HttpClient http, Uri baseUrl, PseudonymGenerator pseudonyms, DicomWebSourceOptions? options = null) : IIndexSource
 {
     private readonly DicomWebSourceOptions _options = options ?? new DicomWebSourceOptions();
+    private readonly QueryPacer _pacer = new((options ?? new DicomWebSourceOptions()).MinQueryInterval);
 
     public string Name { get; } = name;
 
@@ -95,6 +96,7 @@ public sealed class DicomWebSource(string name, HttpClient http, Uri baseUrl, Ps
 
     private async Task<List<JsonElement>> GetArrayAsync(Uri url, CancellationToken cancellationToken)
     {
+        await _pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/dicom+json"));
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -179,6 +181,9 @@ public sealed record DicomWebSourceOptions
 
     /// <summary>How many days back (today included) a <see cref="SyncScope.Recent"/> sync reads.</summary>
     public int RecentDays { get; init; } = 7;
+
+    /// <summary>The least time between the starts of two requests (1 / the most requests per second).</summary>
+    public TimeSpan MinQueryInterval { get; init; } = TimeSpan.Zero;
 }
 
 public sealed record DicomWebSyncResult(int Requests, int Windows, int Splits, int Studies, int Series, int Instances, int SeriesRemoved, int CappedDays, bool Resumed);

@@ -21,6 +21,7 @@ namespace NodeAgent.Index.Sources;
 public sealed class DimseSource(string name, DicomClient client, PseudonymGenerator pseudonyms, DimseSourceOptions? options = null) : IIndexSource
 {
     private readonly DimseSourceOptions _options = options ?? new DimseSourceOptions();
+    private readonly QueryPacer _pacer = new((options ?? new DimseSourceOptions()).MinQueryInterval);
 
     public string Name { get; } = name;
 
@@ -89,6 +90,8 @@ public sealed class DimseSource(string name, DicomClient client, PseudonymGenera
             await Task.Delay(_options.PauseBetweenQueries, cancellationToken).ConfigureAwait(false);
         }
 
+        await _pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+
         var results = new List<DicomDataset>();
         await foreach (var match in session.FindAsync(query, summary, cancellationToken).ConfigureAwait(false))
         {
@@ -144,6 +147,9 @@ public sealed record DimseSourceOptions
 
     /// <summary>How many days back (today included) a <see cref="SyncScope.Recent"/> sync crawls.</summary>
     public int RecentDays { get; init; } = 7;
+
+    /// <summary>The least time between the starts of two queries (1 / the most queries per second).</summary>
+    public TimeSpan MinQueryInterval { get; init; } = TimeSpan.Zero;
 }
 
 public readonly record struct DimseSyncProgress(int WindowsDone, int WindowsPending, int Studies, int Series);

@@ -5,6 +5,7 @@ using NodeAgent.Cli.Index;
 using NodeAgent.Cli.Query;
 using NodeAgent.Cli.Pacs;
 using NodeAgent.Cli.Pseudonymisation;
+using NodeAgent.Cli.Run;
 
 namespace NodeAgent.Cli;
 
@@ -20,6 +21,7 @@ public static class NodeAgentCommandLine
         root.Subcommands.Add(ProfileCommands.Build(output, error));
         root.Subcommands.Add(IndexCommand.Build(output, error));
         root.Subcommands.Add(QueryCommands.Build(output, error));
+        root.Subcommands.Add(RunCommand.Build(output, error));
         return root;
     }
 

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using NodeAgent.Cli.Internal;
 using NodeAgent.Cli.Pacs;
+using NodeAgent.Cli.Run;
 using NodeAgent.Dicom.Network.Client;
 using NodeAgent.Dicom.Values;
 using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Scheduling;
 using NodeAgent.Index.Sources;
 using NodeAgent.Pseudonymisation.Keys;
 
@@ -19,8 +21,9 @@ internal static class IndexCommand
 {
     public static Command Build(TextWriter output, TextWriter error)
     {
-        var source = new Option<string>("--source") { Description = "What to index: folder:/PATH (DICOM files, DICOMDIR trees, storage folders), dimse://AET@HOST:PORT (a PACS, by C-FIND) or dicomweb+http://HOST:PORT/PATH (a PACS, by QIDO-RS).", Required = true };
-        var db = new Option<string>("--db") { Description = "The catalogue file (LiteDB); created if missing.", Required = true };
+        var source = new Option<string>("--source") { Description = "What to index: folder:/PATH (DICOM files, DICOMDIR trees, storage folders), dimse://AET@HOST:PORT (a PACS, by C-FIND), dicomweb+http://HOST:PORT/PATH (a PACS, by QIDO-RS), or the name of a source in the configuration.", Required = true };
+        var db = new Option<string?>("--db") { Description = "The catalogue file (LiteDB); created if missing. For a configured source, the configuration's catalogue by default." };
+        var config = new Option<string?>("--config") { Description = "For a configured source: the site configuration file (as for nodeagent run)." };
         var name = new Option<string?>("--name") { Description = "The source's name in the catalogue (default: from its location)." };
         var secret = new Option<string?>("--secret") { Description = "The site secret (32+ random bytes, mode 600) that keys patient pseudonyms. Without it, a development secret beside the catalogue is used, with a warning." };
         var callingAe = new Option<string>("--calling-ae") { Description = "Our AE title towards a PACS.", DefaultValueFactory = _ => "NODEAGENT" };
@@ -29,12 +32,50 @@ internal static class IndexCommand
         var pause = new Option<int>("--pause-ms") { Description = "For a PACS: a pause before each query, in milliseconds, to keep the load low." };
         var full = new Option<bool>("--full") { Description = "For a PACS: crawl every date and remove what the PACS no longer has. Without it, a source with a full sync behind it is crawled for its recent days only (--recent-days), and an interrupted sync resumes." };
         var recentDays = new Option<int>("--recent-days") { Description = "For a PACS: the days (today included) an incremental sync crawls.", DefaultValueFactory = _ => 7 };
-        var command = new Command("index", "Index a source into the site catalogue.") { source, db, name, secret, callingAe, studyDate, answerCap, pause, full, recentDays };
-        command.SetAction((parse, ct) => CliFailure.RunAsync("index", error, () => RunAsync(
+        var command = new Command("index", "Index a source into the site catalogue.") { source, db, config, name, secret, callingAe, studyDate, answerCap, pause, full, recentDays };
+        command.SetAction((parse, ct) => CliFailure.RunAsync("index", error, () => IsConfiguredName(parse.GetValue(source)!)
+            ? RunConfiguredAsync(parse.GetValue(source)!, parse.GetValue(config), parse.GetValue(db), parse.GetValue(secret), parse.GetValue(full), output, error, ct)
+            : parse.GetValue(db) is null ? Missing(error) : RunAsync(
             parse.GetValue(source)!, parse.GetValue(db)!, parse.GetValue(name), parse.GetValue(secret),
             new DimseArguments(parse.GetValue(callingAe)!, parse.GetValue(studyDate), parse.GetValue(answerCap), parse.GetValue(pause), parse.GetValue(full), parse.GetValue(recentDays)),
             output, error, ct)));
         return command;
+    }
+
+    // A configured source's name has no scheme: folder:, dimse://, dicomweb+http(s)://.
+    private static bool IsConfiguredName(string source) => !source.Contains(':', StringComparison.Ordinal);
+
+    private static Task<int> Missing(TextWriter error)
+    {
+        error.WriteLine("nodeagent index: --db is required with a folder:, dimse:// or dicomweb+http:// source (a configured source uses the configuration's catalogue).");
+        return Task.FromResult(1);
+    }
+
+    /// <summary>A sync of a source from the configuration, as the service would run it, once and now.</summary>
+    private static async Task<int> RunConfiguredAsync(string name, string? configPath, string? dbPath, string? secretPath, bool full, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (ServiceSetup.Prepare(configPath, "index", error, dbPath, secretPath) is not { } setup)
+        {
+            return RunCommand.ConfigurationExitCode;
+        }
+
+        using var catalogue = setup.Catalogue;
+        var configured = setup.Configuration.Sources.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (configured is null)
+        {
+            var known = setup.Configuration.Sources.Select(s => s.Name).ToList();
+            error.WriteLine($"nodeagent index: no enabled source '{name}' in the configuration ({(known.Count == 0 ? "it has none" : "it has " + string.Join(", ", known))}); or give folder:/PATH, dimse://AET@HOST:PORT or dicomweb+http://HOST:PORT/PATH.");
+            return 1;
+        }
+
+        using var registry = new DicomPeerRegistry();
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var source = NodeAgent.Service.Internal.ConfiguredSources.Create(configured, new PseudonymGenerator(setup.Secret), registry, http);
+        var scope = source.HasRecentScope ? SyncScopes.Next(catalogue.GetSource(source.Name), full) : SyncScope.Full;
+        error.WriteLine($"nodeagent index: {source.Name}: {(scope == SyncScope.Full ? "full sync" : "recent days")}...");
+        var summary = await source.SyncAsync(catalogue, scope, cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"index: {source.Name}: {summary}. Catalogue {catalogue.Path}: {catalogue.SeriesCount} series.");
+        return 0;
     }
 
     private static async Task<int> RunAsync(string sourceText, string dbPath, string? name, string? secretPath, DimseArguments dimse, TextWriter output, TextWriter error, CancellationToken cancellationToken)

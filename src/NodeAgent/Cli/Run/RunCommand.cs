@@ -1,0 +1,106 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using NodeAgent.Cli.Internal;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Pseudonymisation.Keys;
+using NodeAgent.Service;
+using NodeAgent.Service.Configuration;
+
+namespace NodeAgent.Cli.Run;
+
+/// <summary>
+/// <c>nodeagent run [--config FILE] [--check]</c>: the service. Checks the configuration, the site
+/// secret and the catalogue before starting (each problem named by its key, exit 2), then runs until
+/// stopped (Ctrl+C, SIGTERM, the service manager).
+/// </summary>
+internal static class RunCommand
+{
+    public const int ConfigurationExitCode = 2;
+
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var config = new Option<string?>("--config") { Description = $"The site configuration file (default: NODEAGENT_CONFIG, else {NodeAgentConfiguration.DefaultSiteFile} if it exists; without one, the development defaults)." };
+        var check = new Option<bool>("--check") { Description = "Check the configuration, the site secret and the catalogue, say what would run, and exit." };
+        var command = new Command("run", "Run the NodeAgent service: keep the catalogue in sync with the configured sources.") { config, check };
+        command.SetAction((parse, ct) => CliFailure.RunAsync("run", error, () => RunAsync(parse.GetValue(config), parse.GetValue(check), output, error, ct)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? configPath, bool checkOnly, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (ServiceSetup.Prepare(configPath, "run", error) is not { } setup)
+        {
+            return ConfigurationExitCode;
+        }
+
+        using var catalogue = setup.Catalogue;
+        if (checkOnly)
+        {
+            await output.WriteLineAsync(setup.Describe()).ConfigureAwait(false);
+            return 0;
+        }
+
+        using var host = NodeAgentService.Build(setup.Configuration, setup.Secret, catalogue);
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+}
+
+/// <summary>What <c>run</c> and <c>index --source NAME</c> need from the configuration, checked.</summary>
+internal sealed record ServiceSetup(LoadedConfiguration Configuration, SiteSecret Secret, SiteCatalogue Catalogue)
+{
+    /// <summary>Null (with the problems written) when something is wrong.</summary>
+    public static ServiceSetup? Prepare(string? configPath, string command, TextWriter error, string? catalogueOverride = null, string? secretOverride = null)
+    {
+        LoadedConfiguration configuration;
+        try
+        {
+            configuration = NodeAgentConfiguration.Load(configPath);
+        }
+        catch (ConfigurationProblemException e)
+        {
+            error.WriteLine($"nodeagent {command}: {e.Message}");
+            return null;
+        }
+
+        var cataloguePath = Path.GetFullPath(catalogueOverride ?? configuration.Settings.Catalogue.Path);
+        SiteSecret secret;
+        try
+        {
+            var secretFile = secretOverride ?? configuration.Settings.SiteSecretFile;
+            secret = secretFile is null
+                ? SiteSecretArgument.Load(null, Path.GetDirectoryName(cataloguePath)!, command, "Development mode: patients are keyed with a secret that is not the site's.", error)
+                : SiteSecret.Load(secretFile);
+        }
+        catch (SiteSecretException e)
+        {
+            error.WriteLine($"nodeagent {command}: NodeAgent:SiteSecretFile: {e.Message}");
+            return null;
+        }
+
+        foreach (var folder in configuration.Sources.Where(s => s.Kind == "folder" && !Directory.Exists(s.Settings.Path)))
+        {
+            // Not fatal: a share may come back; the sync says so in the source's state until it does.
+            error.WriteLine($"nodeagent {command}: warning: NodeAgent:Sources:{folder.Name}:Path: the folder {folder.Settings.Path} does not exist (yet).");
+        }
+
+        try
+        {
+            return new ServiceSetup(configuration, secret, SiteCatalogue.Open(cataloguePath));
+        }
+        catch (CatalogueException e)
+        {
+            error.WriteLine($"nodeagent {command}: NodeAgent:Catalogue:Path: {e.Message}");
+            return null;
+        }
+    }
+
+    public string Describe() =>
+        $"configuration: {(Configuration.Files.Count == 0 ? "built-in defaults" : string.Join(", ", Configuration.Files))}{(Configuration.Development ? " (development mode)" : "")}" + Environment.NewLine +
+        $"catalogue: {Catalogue.Path} ({Catalogue.SeriesCount} series)" + Environment.NewLine +
+        $"sources: {(Configuration.Sources.Count == 0 ? "none configured" : string.Join(", ", Configuration.Sources.Select(Describe)))}";
+
+    private static string Describe(ResolvedSource s) => s.Kind == "folder"
+        ? $"{s.Name} (folder, read every {s.Schedule.FullEvery}, hours {s.Schedule.Hours})"
+        : $"{s.Name} ({s.Kind}, recent {s.Settings.RecentDays} days every {s.Schedule.RecentEvery}, everything every {s.Schedule.FullEvery}, hours {s.Schedule.Hours}, at most {s.Settings.MaxQueriesPerSecond} queries/s)";
+}

@@ -1,0 +1,226 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using NodeAgent.Dicom.Values;
+using NodeAgent.Index.Scheduling;
+
+namespace NodeAgent.Service.Configuration;
+
+/// <summary>
+/// Loads and checks the configuration, in this order (later wins): <c>config/appsettings.json</c>
+/// beside the program (shipped defaults), the site file (<c>--config</c>, else <c>NODEAGENT_CONFIG</c>,
+/// else <c>/etc/nodeagent/appsettings.json</c> or <c>%ProgramData%\NodeAgent\appsettings.json</c>),
+/// environment variables, then command-line overrides. Every problem is collected, named by key, and
+/// reported at once.
+/// </summary>
+public static class NodeAgentConfiguration
+{
+    public static string DefaultSiteFile =>
+        OperatingSystem.IsWindows()
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "NodeAgent", "appsettings.json")
+            : "/etc/nodeagent/appsettings.json";
+
+    /// <summary>The shipped defaults, beside the program.</summary>
+    public static string ShippedDefaults => Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json");
+
+    /// <exception cref="ConfigurationProblemException">A file is missing or malformed, or a value is wrong.</exception>
+    public static LoadedConfiguration Load(string? siteFile, IEnumerable<string>? overrides = null)
+    {
+        var explicitFile = siteFile ?? Environment.GetEnvironmentVariable("NODEAGENT_CONFIG");
+        if (explicitFile is not null && !File.Exists(explicitFile))
+        {
+            throw new ConfigurationProblemException($"the site configuration file {Path.GetFullPath(explicitFile)} does not exist.");
+        }
+
+        var site = explicitFile ?? (File.Exists(DefaultSiteFile) ? DefaultSiteFile : null);
+        var files = new List<string>();
+        var builder = new ConfigurationBuilder();
+        if (File.Exists(ShippedDefaults))
+        {
+            builder.AddJsonFile(ShippedDefaults, optional: false, reloadOnChange: false);
+            files.Add(ShippedDefaults);
+        }
+
+        if (site is not null)
+        {
+            builder.AddJsonFile(Path.GetFullPath(site), optional: false, reloadOnChange: false);
+            files.Add(Path.GetFullPath(site));
+        }
+
+        builder.AddEnvironmentVariables();
+        builder.AddCommandLine(overrides?.ToArray() ?? []);
+        IConfigurationRoot root;
+        try
+        {
+            root = builder.Build();
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
+        {
+            throw new ConfigurationProblemException($"a configuration file cannot be read: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : "")}", e);
+        }
+
+        // A misspelt key would otherwise be ignored and its default used without a word.
+        var problems = new List<string>();
+        UnknownKeys.Find(root.GetSection(NodeAgentSettings.Section), typeof(NodeAgentSettings), problems);
+        var settings = new NodeAgentSettings();
+        try
+        {
+            root.GetSection(NodeAgentSettings.Section).Bind(settings);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the key and the value it could not use (a word for a number, say).
+            problems.Add(e.Message + (e.InnerException is { } inner ? " " + inner.Message : ""));
+            throw new ConfigurationProblemException(problems, files);
+        }
+
+        var resolved = Resolve(settings, site is not null, problems);
+        return problems.Count > 0 ? throw new ConfigurationProblemException(problems, files) : resolved with { Root = root, Files = files };
+    }
+
+    private static LoadedConfiguration Resolve(NodeAgentSettings settings, bool hasSiteFile, List<string> problems)
+    {
+        const string Prefix = NodeAgentSettings.Section + ":";
+        if (string.IsNullOrWhiteSpace(settings.Catalogue.Path))
+        {
+            problems.Add($"{Prefix}Catalogue:Path is empty: give the catalogue file, as /var/lib/nodeagent/catalogue.db.");
+        }
+
+        var refresh = Duration(settings.Catalogue.RefreshInterval, $"{Prefix}Catalogue:RefreshInterval", problems);
+        if (settings.Sync.MaxConcurrentSyncs is < 1 or > 16)
+        {
+            problems.Add($"{Prefix}Sync:MaxConcurrentSyncs must be 1 to 16 (got {settings.Sync.MaxConcurrentSyncs}).");
+        }
+
+        var development = settings.Development ?? !hasSiteFile;
+        if (settings.SiteSecretFile is null && !development)
+        {
+            problems.Add($"{Prefix}SiteSecretFile is not set: give the file with the site secret (32+ random bytes, readable by the service only), or set {Prefix}Development to true for a trial.");
+        }
+
+        var sources = new List<ResolvedSource>();
+        foreach (var (name, source) in settings.Sources.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var key = $"{Prefix}Sources:{name}";
+            if (ResolveSource(name, key, source, problems) is { } r && source.Enabled)
+            {
+                sources.Add(r);
+            }
+        }
+
+        return new LoadedConfiguration(null!, settings, development, [], sources, refresh);
+    }
+
+    private static ResolvedSource? ResolveSource(string name, string key, SourceSettings s, List<string> problems)
+    {
+        var before = problems.Count;
+        if (name.Length > 64 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            problems.Add($"{key}: a source name is letters, digits, '-', '_' and '.', up to 64 characters.");
+        }
+
+        var kind = s.Kind?.Trim().ToLowerInvariant();
+        Uri? url = null;
+        switch (kind)
+        {
+            case "dimse":
+                if (string.IsNullOrWhiteSpace(s.Host))
+                {
+                    problems.Add($"{key}:Host is missing: the PACS host name or address.");
+                }
+
+                if (s.Port is < 1 or > 65535)
+                {
+                    problems.Add($"{key}:Port must be 1 to 65535 (got {s.Port}): the PACS DICOM port.");
+                }
+
+                AeTitle(s.CalledAe, $"{key}:CalledAe", "the PACS AE title", problems);
+                AeTitle(s.CallingAe, $"{key}:CallingAe", "our AE title, as the PACS knows it", problems);
+                break;
+            case "dicomweb":
+                if (!Uri.TryCreate(s.Url, UriKind.Absolute, out url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                {
+                    problems.Add($"{key}:Url must be the DICOMweb base URL, as http://pacs:8042/dicom-web (got '{s.Url}').");
+                }
+
+                break;
+            case "folder":
+                if (string.IsNullOrWhiteSpace(s.Path))
+                {
+                    problems.Add($"{key}:Path is missing: the folder to index.");
+                }
+
+                break;
+            default:
+                problems.Add($"{key}:Kind must be dimse, dicomweb or folder (got '{s.Kind}').");
+                break;
+        }
+
+        DateOnly from = default;
+        if (!DicomDate.TryParse(s.From.Replace("-", "", StringComparison.Ordinal), out from))
+        {
+            problems.Add($"{key}:From must be a date, as 1990-01-01 (got '{s.From}').");
+        }
+
+        if (s.AnswerCap < 0)
+        {
+            problems.Add($"{key}:AnswerCap must be 0 (the PACS reports its cap, or has none) or its cap (got {s.AnswerCap}).");
+        }
+
+        if (s.RecentDays is < 1 or > 366)
+        {
+            problems.Add($"{key}:RecentDays must be 1 to 366 (got {s.RecentDays}).");
+        }
+
+        if (!(s.MaxQueriesPerSecond > 0 && s.MaxQueriesPerSecond <= 1000))
+        {
+            problems.Add($"{key}:MaxQueriesPerSecond must be more than 0 and at most 1000 (got {s.MaxQueriesPerSecond.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        var recent = Duration(s.RecentEvery, $"{key}:RecentEvery", problems);
+        var full = Duration(s.FullEvery, $"{key}:FullEvery", problems);
+        var hours = AllowedHours.Always;
+        try
+        {
+            hours = AllowedHours.Parse(s.Hours);
+        }
+        catch (FormatException e)
+        {
+            problems.Add($"{key}:Hours: {e.Message}");
+        }
+
+        return problems.Count > before
+            ? null
+            : new ResolvedSource(name, kind!, s, url, from, new SyncSchedule { RecentEvery = recent, FullEvery = full, Hours = hours });
+    }
+
+    private static void AeTitle(string? value, string key, string what, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 16 || value.Any(c => c < 0x20 || c > 0x7E || c == '\\'))
+        {
+            problems.Add($"{key} must be {what}: 1 to 16 printable ASCII characters, no backslash (got '{value}').");
+        }
+    }
+
+    private static TimeSpan Duration(string? text, string key, List<string> problems)
+    {
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.FromSeconds(1))
+        {
+            return value;
+        }
+
+        problems.Add($"{key} must be a duration of a second or more, as 00:15:00 (15 minutes) or 1.00:00:00 (a day) (got '{text}').");
+        return TimeSpan.FromMinutes(1);
+    }
+}
+
+/// <summary>The configuration as the service uses it: checked, with durations and dates parsed.</summary>
+public sealed record LoadedConfiguration(
+    IConfigurationRoot Root,
+    NodeAgentSettings Settings,
+    bool Development,
+    IReadOnlyList<string> Files,
+    IReadOnlyList<ResolvedSource> Sources,
+    TimeSpan RefreshInterval);
+
+/// <summary>One enabled source, checked.</summary>
+public sealed record ResolvedSource(string Name, string Kind, SourceSettings Settings, Uri? Url, DateOnly From, SyncSchedule Schedule);

@@ -1,0 +1,85 @@
+namespace NodeAgent.Service.Configuration;
+
+/// <summary>
+/// The <c>NodeAgent</c> section of the configuration: shipped defaults in <c>config/appsettings.json</c>,
+/// the site file, environment variables (<c>NodeAgent__Sources__pacs__Host</c>) and the command line,
+/// later ones winning. Durations are written as .NET time spans (<c>00:15:00</c>, <c>1.00:00:00</c>).
+/// </summary>
+public sealed class NodeAgentSettings
+{
+    public const string Section = "NodeAgent";
+
+    /// <summary>
+    /// Development mode: a development site secret is created when none is configured (and, with the
+    /// federation, plain-text gRPC on loopback). On when no site file exists, off by default in one.
+    /// </summary>
+    public bool? Development { get; set; }
+
+    /// <summary>The site secret (32+ random bytes, readable by the service only) that keys patient pseudonyms.</summary>
+    public string? SiteSecretFile { get; set; }
+
+    public CatalogueSettings Catalogue { get; set; } = new();
+
+    public SyncSettings Sync { get; set; } = new();
+
+    /// <summary>The sources to index, by name (the name is the source's identity in the catalogue).</summary>
+    public Dictionary<string, SourceSettings> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class CatalogueSettings
+{
+    /// <summary>The catalogue file (LiteDB); relative paths are from the working directory.</summary>
+    public string Path { get; set; } = "data/catalogue.db";
+
+    /// <summary>The least time between two rebuilds of the count engine after changes.</summary>
+    public string RefreshInterval { get; set; } = "00:00:10";
+}
+
+public sealed class SyncSettings
+{
+    /// <summary>How many sources sync at once (each PACS crawl holds one association).</summary>
+    public int MaxConcurrentSyncs { get; set; } = 1;
+}
+
+/// <summary>One source: a PACS over DIMSE or DICOMweb, or a folder.</summary>
+public sealed class SourceSettings
+{
+    /// <summary>dimse, dicomweb or folder.</summary>
+    public string? Kind { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>dimse: the PACS host, port and AE title, and ours.</summary>
+    public string? Host { get; set; }
+
+    public int Port { get; set; }
+
+    public string? CalledAe { get; set; }
+
+    public string CallingAe { get; set; } = "NODEAGENT";
+
+    /// <summary>dicomweb: the service's base URL, as http://pacs:8042/dicom-web.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>folder: the directory tree.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>PACS: the earliest study date crawled (yyyy-MM-dd or yyyyMMdd).</summary>
+    public string From { get; set; } = "1980-01-01";
+
+    /// <summary>PACS: the most answers it gives one query when it caps without saying so (0: it says so, or no cap).</summary>
+    public int AnswerCap { get; set; }
+
+    /// <summary>PACS: the days (today included) an incremental sync crawls.</summary>
+    public int RecentDays { get; set; } = 7;
+
+    /// <summary>PACS: the most queries per second sent to it.</summary>
+    public double MaxQueriesPerSecond { get; set; } = 5;
+
+    public string RecentEvery { get; set; } = "00:15:00";
+
+    public string FullEvery { get; set; } = "1.00:00:00";
+
+    /// <summary>Local hours in which the source may be crawled, HH:mm-HH:mm.</summary>
+    public string Hours { get; set; } = "00:00-24:00";
+}

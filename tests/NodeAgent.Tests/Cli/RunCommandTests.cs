@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using NodeAgent.Cli;
+using NodeAgent.Dicom;
+using NodeAgent.Dicom.IO;
+
+namespace NodeAgent.Tests.Cli;
+
+/// <summary><c>nodeagent run</c> and configured sources: the configuration checked before start, the service syncing and stopping cleanly.</summary>
+public class RunCommandTests
+{
+    private string _folder = null!;
+
+    [SetUp]
+    public void CreateFolder()
+    {
+        _folder = Directory.CreateTempSubdirectory("nodeagent-run-").FullName;
+        var export = Path.Combine(_folder, "export");
+        Directory.CreateDirectory(export);
+        for (var i = 0; i < 4; i++)
+        {
+            var ds = new DicomDataset();
+            ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, DicomUids.CTImageStorage);
+            ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, $"1.2.826.0.1.3680043.8.498.15.{i}");
+            ds.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, $"1.2.826.0.1.3680043.8.498.16.{i % 2}");
+            ds.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, $"1.2.826.0.1.3680043.8.498.17.{i % 2}");
+            ds.AddOrUpdate(DicomTags.Modality, DicomVR.CS, "CT");
+            ds.AddOrUpdate(DicomTags.PatientID, DicomVR.LO, "ID-" + (i % 2));
+            new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(Path.Combine(export, $"{i}.dcm"), new DicomWriteOptions { FlushToDisk = false });
+        }
+    }
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
+
+    private string Site(string sources, string extra = "\"Development\": true,") =>
+        Write("site.json", $$"""{ "NodeAgent": { {{extra}} "Catalogue": { "Path": "{{Json(Path.Combine(_folder, "data", "catalogue.db"))}}" }, "Sources": { {{sources}} } } }""");
+
+    private string FolderSource => "\"export\": { \"Kind\": \"folder\", \"Path\": \"" + Json(Path.Combine(_folder, "export")) + "\" }";
+
+    [TestCase("\"pacs\": { \"Kind\": \"dimse\", \"Port\": 104, \"CalledAe\": \"PACS\" }", "NodeAgent:Sources:pacs:Host is missing")]
+    [TestCase("\"pacs\": { \"Kind\": \"dimse\", \"Host\": \"pacs\", \"Port\": 70000, \"CalledAe\": \"PACS\" }", "NodeAgent:Sources:pacs:Port must be 1 to 65535 (got 70000)")]
+    [TestCase("\"pacs\": { \"Kind\": \"dimse\", \"Host\": \"pacs\", \"Port\": \"abc\", \"CalledAe\": \"PACS\" }", "NodeAgent:Sources:pacs:Port")]
+    [TestCase("\"pacs\": { \"Kind\": \"dimse\", \"Host\": \"pacs\", \"Port\": 104, \"CalledAe\": \"A-TITLE-FAR-TOO-LONG\" }", "NodeAgent:Sources:pacs:CalledAe must be the PACS AE title")]
+    [TestCase("\"pacs\": { \"Kind\": \"tape\" }", "NodeAgent:Sources:pacs:Kind must be dimse, dicomweb or folder (got 'tape')")]
+    [TestCase("\"pacs\": { \"Kind\": \"folder\", \"Path\": \"/x\", \"Hours\": \"nights\" }", "NodeAgent:Sources:pacs:Hours: 'nights' is not a range of hours")]
+    [TestCase("\"pacs\": { \"Kind\": \"folder\", \"Path\": \"/x\", \"FullEvery\": \"daily\" }", "NodeAgent:Sources:pacs:FullEvery must be a duration")]
+    [TestCase("\"pacs\": { \"Kind\": \"folder\", \"Path\": \"/x\", \"Hostt\": \"pacs\" }", "NodeAgent:Sources:pacs:Hostt is not a setting NodeAgent knows (did you mean NodeAgent:Sources:pacs:Host?)")]
+    [TestCase("\"web\": { \"Kind\": \"dicomweb\", \"Url\": \"pacs:8042\" }", "NodeAgent:Sources:web:Url must be the DICOMweb base URL")]
+    public async Task Each_bad_setting_is_named_with_what_is_expected_and_nothing_starts(string source, string message)
+    {
+        var (exit, _, stderr) = await RunAsync("run", "--config", Site(source));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain(message));
+            Assert.That(File.Exists(Path.Combine(_folder, "data", "catalogue.db")), Is.False, "nothing created");
+        });
+    }
+
+    [Test]
+    public async Task Outside_development_a_site_secret_is_required_and_must_be_usable()
+    {
+        var (exit, _, stderr) = await RunAsync("run", "--config", Site(FolderSource, extra: ""), "--check");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain("NodeAgent:SiteSecretFile is not set"));
+        });
+
+        var missing = Path.Combine(_folder, "missing.secret");
+        (exit, _, stderr) = await RunAsync("run", "--config", Site(FolderSource, extra: $"\"SiteSecretFile\": \"{Json(missing)}\","), "--check");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain("NodeAgent:SiteSecretFile:"));
+        });
+
+        (exit, _, stderr) = await RunAsync("run", "--config", Path.Combine(_folder, "nowhere.json"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain("nowhere.json does not exist"));
+        });
+    }
+
+    [Test]
+    public async Task Check_says_what_would_run_and_a_configured_source_is_indexed_by_name()
+    {
+        var site = Site(FolderSource);
+        var (exit, stdout, stderr) = await RunAsync("run", "--config", site, "--check");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, stderr);
+            Assert.That(stdout, Does.Contain("development mode"));
+            Assert.That(stdout, Does.Contain("export (folder, read every 1.00:00:00"));
+        });
+
+        (exit, stdout, stderr) = await RunAsync("index", "--source", "export", "--config", site);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, stderr);
+            Assert.That(stdout, Does.Contain("index: export: 4 files, 2 series, 4 instances"));
+        });
+
+        (exit, _, stderr) = await RunAsync("index", "--source", "elsewhere", "--config", site);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(stderr, Does.Contain("no enabled source 'elsewhere' in the configuration (it has export)"));
+        });
+    }
+
+    [Test]
+    [Platform(Exclude = "Win", Reason = "SIGTERM is sent with kill(1).")]
+    public async Task The_service_syncs_its_sources_answers_queries_meanwhile_and_stops_cleanly_on_sigterm()
+    {
+        var site = Site(FolderSource);
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "nodeagent")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "run", "--config", site })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var service = Process.Start(info)!;
+        var output = new StringWriter();
+        var synced = new TaskCompletionSource();
+        service.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.WriteLine(e.Data);
+            }
+
+            if (e.Data?.Contains("Full sync done", StringComparison.Ordinal) == true)
+            {
+                synced.TrySetResult();
+            }
+        };
+        service.BeginOutputReadLine();
+        service.BeginErrorReadLine();
+        try
+        {
+            await synced.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            var (exit, stdout, stderr) = await RunAsync("query", "count", "--db", Path.Combine(_folder, "data", "catalogue.db"), "--level", "instances");
+            Assert.That(exit, Is.Zero, stderr);
+            Assert.That(stdout, Does.StartWith("instances: 4"));
+
+            using (var kill = Process.Start("kill", ["-TERM", service.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await service.WaitForExitAsync(timeout.Token);
+            lock (output)
+            {
+                Assert.Multiple(() =>
+                {
+                    Assert.That(service.ExitCode, Is.Zero, "a service manager's stop is not a failure");
+                    Assert.That(output.ToString(), Does.Contain("Catalogue work stopped"));
+                });
+            }
+        }
+        finally
+        {
+            if (!service.HasExited)
+            {
+                service.Kill(entireProcessTree: true);
+                await service.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static string Json(string path) => path.Replace("\\", "\\\\", StringComparison.Ordinal);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        // A configuration wrongly accepted would start the service, which runs until stopped.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var exit = await NodeAgentCommandLine.RunAsync(args, stdout, stderr, limit.Token);
+        Assert.That(limit.IsCancellationRequested, Is.False, "the command ran until stopped");
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}

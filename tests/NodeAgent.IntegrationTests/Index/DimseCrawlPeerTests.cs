@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using NodeAgent.Dicom.Network.Client;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
+using NodeAgent.Index.Scheduling;
 using NodeAgent.Index.Sources;
 using NodeAgent.Pseudonymisation.Keys;
 using NodeAgent.Testing;
@@ -167,6 +168,78 @@ public sealed class DimseCrawlPeerTests
         var counts = CountEngine.Build(done.Series()).Count(Criterion.All);
         var folderCounts = CountEngine.Build(folderCatalogue.Series()).Count(Criterion.All);
         Assert.That((counts.Studies, counts.Series, counts.Instances), Is.EqualTo((folderCounts.Studies, folderCounts.Series, folderCounts.Instances)));
+    }
+
+    [Test]
+    public async Task A_pacs_outage_leaves_the_catalogue_answering_and_the_scheduler_catches_up_when_it_is_back()
+    {
+        await using var relay = new TcpRelay(_orthanc.DicomPort);
+        var db = Path.Combine(_root, "outage.db");
+        using var catalogue = SiteCatalogue.Open(db);
+        var earlier = new SeriesRecord { Id = "pacs|1.2.3", Source = "pacs", StudyInstanceUid = "1.2", SeriesInstanceUid = "1.2.3", PatientKey = "k", Modality = "CT", Instances = 1, StudyDate = 20200101 };
+        catalogue.Upsert([earlier]);
+        using var live = new LiveCountEngine(catalogue, TimeSpan.FromMilliseconds(200), TimeProvider.System);
+        using var registry = new DicomPeerRegistry();
+        var client = new DicomClient(
+            new DicomClientOptions { Host = "127.0.0.1", Port = relay.Port, CalledAeTitle = _orthanc.AeTitle, ConnectTimeout = TimeSpan.FromSeconds(2), Resilience = DicomResilienceOptions.Interactive },
+            registry);
+        var schedule = new SyncSchedule { RetryAfter = TimeSpan.FromMilliseconds(300), MaxRetryAfter = TimeSpan.FromSeconds(1), FullEvery = TimeSpan.FromHours(1), RecentEvery = TimeSpan.FromHours(1) };
+        var scheduler = new SyncScheduler(catalogue, [new ScheduledSource(new DimseSource("pacs", client, Pseudonyms), schedule)], TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SyncScheduler>.Instance);
+        var outcomes = new System.Collections.Concurrent.ConcurrentQueue<SyncCompletedEventArgs>();
+        scheduler.SyncCompleted += (_, e) => outcomes.Enqueue(e);
+        using var stop = new CancellationTokenSource();
+        var running = Task.WhenAll(scheduler.RunAsync(stop.Token), IgnoreCancellation(live.RunAsync(stop.Token)));
+        try
+        {
+            // The PACS is unreachable: failures in a row, recorded, while the catalogue answers.
+            await WaitForAsync(() => outcomes.Count(o => !o.Succeeded) >= 3, TimeSpan.FromSeconds(30));
+            Assert.Multiple(() =>
+            {
+                Assert.That(catalogue.GetSource("pacs")!.ConsecutiveFailures, Is.GreaterThanOrEqualTo(3));
+                Assert.That(catalogue.GetSource("pacs")!.LastError, Does.Contain("could not be reached"));
+                Assert.That(live.Current.Count(Criterion.All).Series, Is.EqualTo(1), "the catalogue keeps answering from what it has");
+            });
+
+            // Back: the next try crawls everything (and removes the record the PACS does not have).
+            relay.Restore();
+            await WaitForAsync(() => outcomes.Any(o => o.Succeeded), TimeSpan.FromSeconds(90));
+            using var folderCatalogue = SiteCatalogue.Open(Path.Combine(_root, "folder-for-outage.db"));
+            new FolderSource("folder", _corpus.Directory, Pseudonyms).Sync(folderCatalogue);
+            var expected = CountEngine.Build(folderCatalogue.Series()).Count(Criterion.All);
+            await WaitForAsync(() => !live.IsStale && live.Current.Count(Criterion.All) == expected, TimeSpan.FromSeconds(10));
+            Assert.Multiple(() =>
+            {
+                Assert.That(live.Current.Count(Criterion.All), Is.EqualTo(expected), "caught up, the engine rebuilt by itself");
+                Assert.That(catalogue.GetSource("pacs")!.ConsecutiveFailures, Is.Zero);
+                Assert.That(catalogue.GetSource("pacs")!.LastError, Is.Null);
+            });
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
     }
 
     private static bool Dispose(IDisposable disposable)

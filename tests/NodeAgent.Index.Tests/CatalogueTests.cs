@@ -260,4 +260,28 @@ public sealed class CatalogueTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
     }
+
+    [Test]
+    public void The_writer_connection_reopened_to_bound_its_cache_loses_nothing_and_bulk_reads_see_every_commit()
+    {
+        using var catalogue = SiteCatalogue.Open(Db);
+        catalogue.RecordsBeforeReopen = 7;
+        var records = RandomCatalogue.Records(new Random(9), 60, 20, 2);
+        foreach (var batch in records.Chunk(5))
+        {
+            catalogue.Upsert(batch);
+            Assert.That(catalogue.Series().Count(), Is.EqualTo(records.IndexOf(batch[^1]) + 1), "a bulk read sees what was just committed");
+        }
+
+        var folder = Path.Combine(_root, "received");
+        Write(folder, "a.dcm", "PAT-9", "1.2.3.9", "1.2.3.9.1", "CT", "20200510", "065Y");
+        var arrivals = new StoreArrivals("store", catalogue, new PseudonymGenerator(SiteSecret.FromBytes(new byte[32])));
+        Assert.That(arrivals.Index(Path.Combine(folder, "a.dcm")), Is.True);
+        Assert.That(catalogue.RemoveSeries(records[0].Source, new HashSet<string>(records.Skip(10).Select(r => r.SeriesInstanceUid))), Is.EqualTo(records.Take(10).Count(r => r.Source == records[0].Source)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(catalogue.SeriesCount, Is.EqualTo(catalogue.Series().Count()));
+            Assert.That(catalogue.Series().Any(r => r.Source == "store"), Is.True, "an arrival (committed without a checkpoint) is seen by the next bulk read");
+        });
+    }
 }

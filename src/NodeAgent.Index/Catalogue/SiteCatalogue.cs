@@ -30,17 +30,33 @@ public sealed class SiteCatalogue : IDisposable
         db => db.GetCollection<Arrival>(ArrivalsCollection).EnsureIndex(a => a.SeriesId),
     ];
 
-    private readonly LiteDatabase _db;
-    private readonly FileStream? _writerLock;
+    // LiteDB 5 keeps every page it has read or written in memory for as long as the database is
+    // open, with no limit: a writer open for months, or one full read of a million series, would
+    // hold the whole file (670 MB at a million series). So bulk reads go through a short-lived
+    // read-only connection, and the writer's connection is reopened after this many records written.
+    private const int DefaultRecordsBeforeReopen = 50_000;
 
-    private SiteCatalogue(LiteDatabase db, string path, FileStream? writerLock)
+    // Bulk reads of more records than this give the freed cache back to the OS at once.
+    private const int RecordsBeforeMemoryRelief = 50_000;
+
+    private readonly Lock _gate = new();
+    private readonly FileStream? _writerLock;
+    private readonly bool _readOnly;
+    private LiteDatabase _db;
+    private int _writtenSinceOpen;
+
+    private SiteCatalogue(LiteDatabase db, string path, FileStream? writerLock, bool readOnly)
     {
         _db = db;
         Path = path;
         _writerLock = writerLock;
+        _readOnly = readOnly;
     }
 
     public string Path { get; }
+
+    /// <summary>Records written before the writer's connection is reopened (its page cache let go); lowered by tests.</summary>
+    internal int RecordsBeforeReopen { get; set; } = DefaultRecordsBeforeReopen;
 
     /// <summary>Raised after records were added, changed or removed (and committed); the count engine refreshes on it.</summary>
     public event EventHandler? Changed;
@@ -89,7 +105,7 @@ public sealed class SiteCatalogue : IDisposable
                 Migrate(db, full);
             }
 
-            return new SiteCatalogue(db, full, writerLock);
+            return new SiteCatalogue(db, full, writerLock, readOnly);
         }
         catch (CatalogueException)
         {
@@ -111,76 +127,13 @@ public sealed class SiteCatalogue : IDisposable
     public void Upsert(IReadOnlyCollection<SeriesRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        _db.BeginTrans();
-        try
+        lock (_gate)
         {
-            _db.GetCollection<SeriesRecord>(SeriesCollection).Upsert(records);
-            _db.Commit();
-
-            // Into the data file, where readers (queries in other processes) see it.
-            _db.Checkpoint();
-        }
-        catch
-        {
-            _db.Rollback();
-            throw;
+            InTransaction(db => db.GetCollection<SeriesRecord>(SeriesCollection).Upsert(records));
+            Written(records.Count);
         }
 
         Changed?.Invoke(this, EventArgs.Empty);
-    }
-
-    /// <summary>Every series record, streamed; damage met on the way is a <see cref="CatalogueException"/>.</summary>
-    public IEnumerable<SeriesRecord> Series()
-    {
-        using var records = _db.GetCollection<SeriesRecord>(SeriesCollection).FindAll().GetEnumerator();
-        while (true)
-        {
-            SeriesRecord record;
-            try
-            {
-                if (!records.MoveNext())
-                {
-                    yield break;
-                }
-
-                record = records.Current;
-            }
-#pragma warning disable CA1031 // Damaged pages surface as whatever LiteDB's reader meets.
-            catch (Exception e) when (e is not OutOfMemoryException and not CatalogueException)
-#pragma warning restore CA1031
-            {
-                throw new CatalogueException($"{Path} is damaged: a record cannot be read ({e.GetType().Name}). Index the sources again into a new file.", e);
-            }
-
-            yield return record;
-        }
-    }
-
-    /// <summary>How many series records a source has.</summary>
-    public int SeriesOf(string source) => _db.GetCollection<SeriesRecord>(SeriesCollection).Count(s => s.Source == source);
-
-    public int SeriesCount => _db.GetCollection<SeriesRecord>(SeriesCollection).Count();
-
-    /// <summary>
-    /// Removes a source's records of series no longer there, among those the sync looked at
-    /// (<paramref name="inScope"/>: the study dates crawled, say; all when null).
-    /// </summary>
-    public int RemoveSeries(string source, IReadOnlySet<string> keepSeriesUids, Func<SeriesRecord, bool>? inScope = null)
-    {
-        ArgumentNullException.ThrowIfNull(keepSeriesUids);
-        var collection = _db.GetCollection<SeriesRecord>(SeriesCollection);
-        var gone = collection.Find(s => s.Source == source).Where(s => !keepSeriesUids.Contains(s.SeriesInstanceUid) && (inScope is null || inScope(s))).Select(s => s.Id).ToList();
-        foreach (var id in gone)
-        {
-            collection.Delete(id);
-        }
-
-        if (gone.Count > 0)
-        {
-            Changed?.Invoke(this, EventArgs.Empty);
-        }
-
-        return gone.Count;
     }
 
     /// <summary>
@@ -191,22 +144,18 @@ public sealed class SiteCatalogue : IDisposable
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(state);
-        _db.BeginTrans();
-        try
+        lock (_gate)
         {
-            if (records.Count > 0)
+            InTransaction(db =>
             {
-                _db.GetCollection<SeriesRecord>(SeriesCollection).Upsert(records);
-            }
+                if (records.Count > 0)
+                {
+                    db.GetCollection<SeriesRecord>(SeriesCollection).Upsert(records);
+                }
 
-            _db.GetCollection<SourceState>(SourcesCollection).Upsert(state);
-            _db.Commit();
-            _db.Checkpoint();
-        }
-        catch
-        {
-            _db.Rollback();
-            throw;
+                db.GetCollection<SourceState>(SourcesCollection).Upsert(state);
+            });
+            Written(records.Count);
         }
 
         if (records.Count > 0)
@@ -216,41 +165,53 @@ public sealed class SiteCatalogue : IDisposable
     }
 
     /// <summary>
+    /// Every series record, streamed from a read-only connection of its own (so that the pages it
+    /// reads are let go when it ends); damage met on the way is a <see cref="CatalogueException"/>.
+    /// </summary>
+    public IEnumerable<SeriesRecord> Series() => Read(collection => collection.FindAll());
+
+    /// <summary>A source's series records, streamed as <see cref="Series"/> is.</summary>
+    public IEnumerable<SeriesRecord> SeriesOfSource(string source) => Read(collection => collection.Find(s => s.Source == source));
+
+    /// <summary>How many series records a source has.</summary>
+    public int SeriesOf(string source)
+    {
+        lock (_gate)
+        {
+            return _db.GetCollection<SeriesRecord>(SeriesCollection).Count(s => s.Source == source);
+        }
+    }
+
+    public int SeriesCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _db.GetCollection<SeriesRecord>(SeriesCollection).Count();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes a source's records of series no longer there, among those the sync looked at
+    /// (<paramref name="inScope"/>: the study dates crawled, say; all when null).
+    /// </summary>
+    public int RemoveSeries(string source, IReadOnlySet<string> keepSeriesUids, Func<SeriesRecord, bool>? inScope = null)
+    {
+        ArgumentNullException.ThrowIfNull(keepSeriesUids);
+        return Remove(SeriesOfSource(source).Where(s => !keepSeriesUids.Contains(s.SeriesInstanceUid) && (inScope is null || inScope(s))).Select(s => s.Id).ToList());
+    }
+
+    /// <summary>
     /// Removes a source's series that the crawl pass <paramref name="pass"/> (and any later one) did
     /// not see, among those in its range: the series the PACS no longer has.
     /// </summary>
     public int RemoveSeriesNotSeenSince(string source, int pass, Func<SeriesRecord, bool> inScope)
     {
         ArgumentNullException.ThrowIfNull(inScope);
-        var collection = _db.GetCollection<SeriesRecord>(SeriesCollection);
-        var gone = collection.Find(s => s.Source == source).Where(s => s.Pass < pass && inScope(s)).Select(s => s.Id).ToList();
-        _db.BeginTrans();
-        try
-        {
-            foreach (var id in gone)
-            {
-                collection.Delete(id);
-            }
-
-            _db.Commit();
-            _db.Checkpoint();
-        }
-        catch
-        {
-            _db.Rollback();
-            throw;
-        }
-
-        if (gone.Count > 0)
-        {
-            Changed?.Invoke(this, EventArgs.Empty);
-        }
-
-        return gone.Count;
+        return Remove(SeriesOfSource(source).Where(s => s.Pass < pass && inScope(s)).Select(s => s.Id).ToList());
     }
-
-    /// <summary>A source's series records (streamed, through its index).</summary>
-    public IEnumerable<SeriesRecord> SeriesOfSource(string source) => _db.GetCollection<SeriesRecord>(SeriesCollection).Find(s => s.Source == source);
 
     /// <summary>
     /// Adds one instance received by C-STORE to its series (created from <paramref name="series"/> when
@@ -260,29 +221,31 @@ public sealed class SiteCatalogue : IDisposable
     public bool AddArrival(SeriesRecord series, string sopInstanceUid, string? sopClassUid, string transferSyntaxUid)
     {
         ArgumentNullException.ThrowIfNull(series);
-        var arrivals = _db.GetCollection<Arrival>(ArrivalsCollection);
         var id = series.Source + "|" + sopInstanceUid;
-        _db.BeginTrans();
-        try
+        lock (_gate)
         {
-            if (arrivals.FindById(id) is not null)
+            var added = InTransaction(db =>
             {
-                _db.Rollback();
+                var arrivals = db.GetCollection<Arrival>(ArrivalsCollection);
+                if (arrivals.FindById(id) is not null)
+                {
+                    return false;
+                }
+
+                arrivals.Insert(new Arrival { Id = id, SeriesId = series.Id });
+                var collection = db.GetCollection<SeriesRecord>(SeriesCollection);
+                var record = collection.FindById(series.Id) ?? series;
+                record.AddInstance(sopClassUid, transferSyntaxUid);
+                record.IndexedAt = DateTime.UtcNow;
+                collection.Upsert(record);
+                return true;
+            }, checkpoint: false);
+            if (!added)
+            {
                 return false;
             }
 
-            arrivals.Insert(new Arrival { Id = id, SeriesId = series.Id });
-            var collection = _db.GetCollection<SeriesRecord>(SeriesCollection);
-            var record = collection.FindById(series.Id) ?? series;
-            record.AddInstance(sopClassUid, transferSyntaxUid);
-            record.IndexedAt = DateTime.UtcNow;
-            collection.Upsert(record);
-            _db.Commit();
-        }
-        catch
-        {
-            _db.Rollback();
-            throw;
+            Written(1);
         }
 
         Changed?.Invoke(this, EventArgs.Empty);
@@ -290,18 +253,173 @@ public sealed class SiteCatalogue : IDisposable
     }
 
     /// <summary>Writes what is committed into the data file, where readers in other processes see it.</summary>
-    public void Checkpoint() => _db.Checkpoint();
+    public void Checkpoint()
+    {
+        lock (_gate)
+        {
+            _db.Checkpoint();
+        }
+    }
 
-    public SourceState? GetSource(string name) => _db.GetCollection<SourceState>(SourcesCollection).FindById(name);
+    public SourceState? GetSource(string name)
+    {
+        lock (_gate)
+        {
+            return _db.GetCollection<SourceState>(SourcesCollection).FindById(name);
+        }
+    }
 
-    public IReadOnlyList<SourceState> Sources() => _db.GetCollection<SourceState>(SourcesCollection).FindAll().ToList();
+    public IReadOnlyList<SourceState> Sources()
+    {
+        lock (_gate)
+        {
+            return _db.GetCollection<SourceState>(SourcesCollection).FindAll().ToList();
+        }
+    }
 
-    public void SaveSource(SourceState state) => _db.GetCollection<SourceState>(SourcesCollection).Upsert(state);
+    public void SaveSource(SourceState state)
+    {
+        lock (_gate)
+        {
+            _db.GetCollection<SourceState>(SourcesCollection).Upsert(state);
+        }
+    }
 
     public void Dispose()
     {
+        lock (_gate)
+        {
+            _db.Dispose();
+            _writerLock?.Dispose();
+        }
+    }
+
+    private int Remove(List<string> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        lock (_gate)
+        {
+            InTransaction(db =>
+            {
+                var collection = db.GetCollection<SeriesRecord>(SeriesCollection);
+                foreach (var id in ids)
+                {
+                    collection.Delete(id);
+                }
+            });
+            Written(ids.Count);
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+        return ids.Count;
+    }
+
+    private void InTransaction(Action<LiteDatabase> work, bool checkpoint = true) =>
+        InTransaction(
+            db =>
+            {
+                work(db);
+                return true;
+            },
+            checkpoint);
+
+    // Callers hold _gate. A checkpoint puts the commit into the data file, where read-only
+    // connections (queries in other processes, bulk reads here) see it.
+    private T InTransaction<T>(Func<LiteDatabase, T> work, bool checkpoint = true)
+    {
+        _db.BeginTrans();
+        T result;
+        try
+        {
+            result = work(_db);
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+
+        _db.Commit();
+        if (checkpoint)
+        {
+            _db.Checkpoint();
+        }
+
+        return result;
+    }
+
+    // Callers hold _gate.
+    private void Written(int records)
+    {
+        _writtenSinceOpen += records;
+        if (_writtenSinceOpen < RecordsBeforeReopen)
+        {
+            return;
+        }
+
+        _db.Checkpoint();
         _db.Dispose();
-        _writerLock?.Dispose();
+        _db = new LiteDatabase(ConnectionFor(readOnly: false));
+        _writtenSinceOpen = 0;
+    }
+
+    private ConnectionString ConnectionFor(bool readOnly) => new() { Filename = Path, Connection = ConnectionType.Direct, ReadOnly = readOnly };
+
+    private IEnumerable<SeriesRecord> Read(Func<ILiteCollection<SeriesRecord>, IEnumerable<SeriesRecord>> query)
+    {
+        LiteDatabase? own = null;
+        if (!_readOnly)
+        {
+            // What is committed goes into the data file first, where the read-only connection reads.
+            lock (_gate)
+            {
+                _db.Checkpoint();
+            }
+
+            own = new LiteDatabase(ConnectionFor(readOnly: true));
+        }
+
+        var count = 0;
+        try
+        {
+            using var records = query((own ?? _db).GetCollection<SeriesRecord>(SeriesCollection)).GetEnumerator();
+            while (true)
+            {
+                SeriesRecord record;
+                try
+                {
+                    if (!records.MoveNext())
+                    {
+                        yield break;
+                    }
+
+                    record = records.Current;
+                }
+#pragma warning disable CA1031 // Damaged pages surface as whatever LiteDB's reader meets.
+                catch (Exception e) when (e is not OutOfMemoryException and not CatalogueException)
+#pragma warning restore CA1031
+                {
+                    throw new CatalogueException($"{Path} is damaged: a record cannot be read ({e.GetType().Name}). Index the sources again into a new file.", e);
+                }
+
+                count++;
+                yield return record;
+            }
+        }
+        finally
+        {
+            own?.Dispose();
+            if (own is not null && count > RecordsBeforeMemoryRelief)
+            {
+                // The pages read are garbage now; a long-running service gives them back to the OS
+                // instead of keeping the high-water mark for ever.
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+        }
     }
 
     private static FileStream TakeWriterLock(string path)

@@ -61,6 +61,117 @@ internal static class CountLatency
         report.AppendLine();
     }
 
+    /// <summary>
+    /// The same records in a LiteDB catalogue, as the service holds them: how long they take to write,
+    /// how long the engine takes to rebuild from the file (what the live engine does after changes), and
+    /// the memory of <c>nodeagent run</c> serving that catalogue (the issue's 1 GB goal).
+    /// </summary>
+    public static void RunCatalogue(StringBuilder report, int seriesCount = 1_000_000)
+    {
+        var folder = Directory.CreateTempSubdirectory("nodeagent-bench-catalogue-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "catalogue.db");
+            var write = Stopwatch.StartNew();
+            using (var catalogue = SiteCatalogue.Open(path))
+            {
+                var batch = new List<SeriesRecord>(20_000);
+                var i = 0;
+                foreach (var record in Records(new Random(2026), seriesCount))
+                {
+                    record.Source = "synthetic";
+                    record.SeriesInstanceUid = "2.25.9" + i.ToString(CultureInfo.InvariantCulture);
+                    record.Id = SeriesRecord.MakeId(record.Source, record.SeriesInstanceUid);
+                    batch.Add(record);
+                    i++;
+                    if (batch.Count == batch.Capacity)
+                    {
+                        catalogue.Upsert(batch);
+                        batch.Clear();
+                    }
+                }
+
+                catalogue.Upsert(batch);
+            }
+
+            write.Stop();
+            var fileBytes = new FileInfo(path).Length;
+
+            var rebuild = Stopwatch.StartNew();
+            int rows;
+            using (var catalogue = SiteCatalogue.OpenReadOnly(path))
+            {
+                rows = CountEngine.Build(catalogue.Series()).SeriesCount;
+            }
+
+            rebuild.Stop();
+            var (startSeconds, rssKb, hwmKb) = ServiceMemory(folder, path, seriesCount);
+            report.AppendLine(CultureInfo.InvariantCulture, $"## Catalogue file and service at {seriesCount:N0} series");
+            report.AppendLine();
+            report.AppendLine("The same synthetic records written to a LiteDB catalogue (batches of 20,000), the count engine rebuilt from the file, and `nodeagent run` (from `dotnet build`, no sources) started on it.");
+            report.AppendLine();
+            report.AppendLine("| measure | value |");
+            report.AppendLine("| --- | ---: |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| write {seriesCount:N0} records | {write.Elapsed.TotalSeconds:F1} s |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| catalogue file | {fileBytes / 1e6:F0} MB |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| engine rebuilt from the file ({rows:N0} rows) | {rebuild.Elapsed.TotalSeconds:F2} s |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| `nodeagent run`: start to engine ready | {startSeconds:F1} s |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| `nodeagent run`: resident memory when ready | {rssKb / 1024.0:F0} MB |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| `nodeagent run`: peak resident memory | {hwmKb / 1024.0:F0} MB |");
+            report.AppendLine();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static (double Seconds, long RssKb, long HwmKb) ServiceMemory(string folder, string catalogue, int seriesCount)
+    {
+        var site = Path.Combine(folder, "site.json");
+        File.WriteAllText(site, $$"""{ "NodeAgent": { "Development": true, "Catalogue": { "Path": "{{catalogue}}" } } }""");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in NodeAgentCli.Arguments("run", "--config", site))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var service = Process.Start(info)!;
+        var ready = new TaskCompletionSource();
+        var expected = $": {seriesCount} series";
+        service.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains(expected, StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        service.BeginOutputReadLine();
+        service.BeginErrorReadLine();
+        try
+        {
+            ready.Task.Wait(TimeSpan.FromMinutes(5));
+            var seconds = watch.Elapsed.TotalSeconds;
+            Thread.Sleep(2000); // settled: the host started, nothing else to do
+            var status = File.ReadAllLines($"/proc/{service.Id}/status");
+            long Field(string name) => long.Parse(status.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            return (seconds, Field("VmRSS:"), Field("VmHWM:"));
+        }
+        finally
+        {
+            using (var term = Process.Start("kill", ["-TERM", service.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                term.WaitForExit();
+            }
+
+            if (!service.WaitForExit(30_000))
+            {
+                service.Kill();
+            }
+        }
+    }
+
     private static IEnumerable<SeriesRecord> Records(Random random, int count)
     {
         for (var i = 0; i < count; i++)

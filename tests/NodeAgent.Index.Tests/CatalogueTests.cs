@@ -284,4 +284,17 @@ public sealed class CatalogueTests
             Assert.That(catalogue.Series().Any(r => r.Source == "store"), Is.True, "an arrival (committed without a checkpoint) is seen by the next bulk read");
         });
     }
+
+    [Test]
+    public void A_litedb_file_of_another_application_is_refused_and_left_untouched()
+    {
+        using (var other = new LiteDatabase(Db))
+        {
+            other.GetCollection("customers").Insert(new BsonDocument { ["name"] = "x" });
+        }
+
+        var before = File.ReadAllBytes(Db);
+        Assert.That(() => SiteCatalogue.Open(Db), Throws.TypeOf<CatalogueException>().With.Message.Contains("another application").And.Message.Contains("customers"));
+        Assert.That(File.ReadAllBytes(Db), Is.EqualTo(before));
+    }
 }

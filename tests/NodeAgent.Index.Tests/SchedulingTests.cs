@@ -150,6 +150,36 @@ public sealed class SchedulingTests
     }
 
     [Test]
+    public async Task A_watched_folder_is_read_soon_after_files_arrive_not_at_the_next_scheduled_read()
+    {
+        var time = new FakeTimeProvider(Noon);
+        var watched = Directory.CreateDirectory(Path.Combine(_root, "drop")).FullName;
+        using var catalogue = SiteCatalogue.Open(Path.Combine(_root, "c.db"));
+        var folder = new FakeSource("drop", catalogue, time);
+        using var watch = new FolderWatch(watched, TimeSpan.FromMilliseconds(300), TimeProvider.System);
+        var scheduler = new SyncScheduler(catalogue, [new(folder, Default, watch)], time, NullLogger<SyncScheduler>.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = scheduler.RunAsync(stop.Token);
+        await WaitForAsync(() => folder.Syncs.Count == 1);
+        await Task.Delay(500);
+        Assert.That(folder.Syncs, Has.Count.EqualTo(1), "nothing changed: the next read is a day away");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(watched, $"{i}.dcm"), "x");
+        }
+
+        await WaitForAsync(() => folder.Syncs.Count == 2);
+        await Task.Delay(700);
+        Assert.Multiple(() =>
+        {
+            Assert.That(folder.Syncs, Is.EqualTo(new[] { SyncScope.Full, SyncScope.Full }), "one read for the burst of files");
+        });
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Test]
     public void The_live_engine_answers_from_the_last_build_until_the_rebuild_after_a_change()
     {
         var time = new FakeTimeProvider(Noon);

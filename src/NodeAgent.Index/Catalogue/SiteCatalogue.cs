@@ -165,13 +165,13 @@ public sealed class SiteCatalogue : IDisposable
     }
 
     /// <summary>
-    /// Every series record, streamed from a read-only connection of its own (so that the pages it
-    /// reads are let go when it ends); damage met on the way is a <see cref="CatalogueException"/>.
+    /// Every series record, streamed in chunks from read-only connections of their own (so that the
+    /// pages read are let go as it goes); damage met on the way is a <see cref="CatalogueException"/>.
     /// </summary>
-    public IEnumerable<SeriesRecord> Series() => Read(collection => collection.FindAll());
+    public IEnumerable<SeriesRecord> Series() => Read(null);
 
     /// <summary>A source's series records, streamed as <see cref="Series"/> is.</summary>
-    public IEnumerable<SeriesRecord> SeriesOfSource(string source) => Read(collection => collection.Find(s => s.Source == source));
+    public IEnumerable<SeriesRecord> SeriesOfSource(string source) => Read(s => s.Source == source);
 
     /// <summary>How many series records a source has.</summary>
     public int SeriesOf(string source)
@@ -369,35 +369,36 @@ public sealed class SiteCatalogue : IDisposable
 
     private ConnectionString ConnectionFor(bool readOnly) => new() { Filename = Path, Connection = ConnectionType.Direct, ReadOnly = readOnly };
 
-    private IEnumerable<SeriesRecord> Read(Func<ILiteCollection<SeriesRecord>, IEnumerable<SeriesRecord>> query)
+    // Bulk reads go in chunks of this many records, each on a read-only connection of its own:
+    // LiteDB caches every page a connection reads, so one connection reading a million series
+    // would hold the whole file at its peak; a chunk holds a seventh of a million's worth.
+    private const int RecordsPerChunk = 100_000;
+
+    private IEnumerable<SeriesRecord> Read(Func<SeriesRecord, bool>? filter)
     {
-        LiteDatabase? own = null;
         if (!_readOnly)
         {
-            // What is committed goes into the data file first, where the read-only connection reads.
+            // What is committed goes into the data file first, where read-only connections read.
             lock (_gate)
             {
                 _db.Checkpoint();
             }
-
-            own = new LiteDatabase(ConnectionFor(readOnly: true));
         }
 
         var count = 0;
+        string? last = null;
         try
         {
-            using var records = query((own ?? _db).GetCollection<SeriesRecord>(SeriesCollection)).GetEnumerator();
             while (true)
             {
-                SeriesRecord record;
+                List<SeriesRecord> chunk;
                 try
                 {
-                    if (!records.MoveNext())
-                    {
-                        yield break;
-                    }
+                    using var db = new LiteDatabase(ConnectionFor(readOnly: true));
+                    var collection = db.GetCollection<SeriesRecord>(SeriesCollection);
 
-                    record = records.Current;
+                    // In _id order through the primary index, each chunk after the last one's end.
+                    chunk = (last is null ? collection.Find(Query.All(), 0, RecordsPerChunk) : collection.Find(Query.GT("_id", last), 0, RecordsPerChunk)).ToList();
                 }
 #pragma warning disable CA1031 // Damaged pages surface as whatever LiteDB's reader meets.
                 catch (Exception e) when (e is not OutOfMemoryException and not CatalogueException)
@@ -406,14 +407,31 @@ public sealed class SiteCatalogue : IDisposable
                     throw new CatalogueException($"{Path} is damaged: a record cannot be read ({e.GetType().Name}). Index the sources again into a new file.", e);
                 }
 
-                count++;
-                yield return record;
+                foreach (var record in chunk)
+                {
+                    count++;
+                    if (filter is null || filter(record))
+                    {
+                        yield return record;
+                    }
+                }
+
+                if (chunk.Count < RecordsPerChunk)
+                {
+                    yield break;
+                }
+
+                last = chunk[^1].Id;
+
+                // The chunk's connection and its page cache are garbage: collected now, their memory
+                // serves the next chunk instead of adding to it.
+                chunk = [];
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true);
             }
         }
         finally
         {
-            own?.Dispose();
-            if (own is not null && count > RecordsBeforeMemoryRelief)
+            if (count > RecordsBeforeMemoryRelief)
             {
                 // The pages read are garbage now; a long-running service gives them back to the OS
                 // instead of keeping the high-water mark for ever.
@@ -438,6 +456,14 @@ public sealed class SiteCatalogue : IDisposable
     private static void Migrate(LiteDatabase db, string path)
     {
         var version = db.UserVersion;
+
+        // A LiteDB file of another application (user version 0, collections of its own) is not
+        // taken over: migrating it would mix our records into its data.
+        var foreign = version == 0 ? db.GetCollectionNames().Where(n => n is not (SeriesCollection or SourcesCollection or ArrivalsCollection)).ToList() : [];
+        if (foreign.Count > 0)
+        {
+            throw new CatalogueException($"{path} is a LiteDB database of another application (it has the collection(s) {string.Join(", ", foreign.Take(3))}); it is left untouched. Give a new file for the catalogue.");
+        }
 
         if (version > SchemaVersion)
         {

@@ -82,9 +82,21 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
             {
                 if (due > TimeSpan.Zero)
                 {
-                    // Re-planned at least hourly: a clock change or a long back-off is never slept through.
-                    await Task.Delay(due < TimeSpan.FromHours(1) ? due : TimeSpan.FromHours(1), time, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    // Re-planned at least hourly: a clock change or a long back-off is never slept
+                    // through. A watched folder that changed is read now (within its hours).
+                    var sleep = due < TimeSpan.FromHours(1) ? due : TimeSpan.FromHours(1);
+                    if (source.Watch is null)
+                    {
+                        await Task.Delay(sleep, time, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (!await ChangedWithinAsync(source.Watch, sleep, cancellationToken).ConfigureAwait(false) || !source.Schedule.Hours.Contains(time.GetLocalNow().TimeOfDay))
+                    {
+                        continue;
+                    }
+
+                    scope = SyncScope.Full;
                 }
 
                 await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -117,6 +129,26 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
         }
     }
 
+    private async Task<bool> ChangedWithinAsync(FolderWatch watch, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var changed = watch.WaitForChangeAsync(either.Token);
+        var elapsed = Task.Delay(limit, time, either.Token);
+        var first = await Task.WhenAny(changed, elapsed).ConfigureAwait(false);
+        await either.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(changed, elapsed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The other one, cancelled.
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return first == changed;
+    }
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Source {Source}: {Scope} sync done in {Seconds:F1} s: {Summary}")]
     private static partial void LogSynced(ILogger logger, string source, SyncScope scope, string summary, double seconds);
 
@@ -127,8 +159,8 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
     private static partial void LogHoursClosed(ILogger logger, string source, string hours);
 }
 
-/// <summary>A source and its schedule.</summary>
-public sealed record ScheduledSource(IIndexSource Source, SyncSchedule Schedule);
+/// <summary>A source and its schedule; a watched folder is also read soon after it changes.</summary>
+public sealed record ScheduledSource(IIndexSource Source, SyncSchedule Schedule, FolderWatch? Watch = null);
 
 /// <summary>How one sync ended; <see cref="Summary"/> holds counts or the error, never identifying values.</summary>
 public sealed class SyncCompletedEventArgs(string source, SyncScope scope, bool succeeded, string summary) : EventArgs

@@ -36,7 +36,11 @@ public sealed class DicomWebSource(string name, HttpClient http, Uri baseUrl, Ps
         {
             var found = new List<StudyFacts>();
             var uids = new HashSet<string>(StringComparer.Ordinal);
-            for (var offset = 0; ; offset += _options.PageSize)
+            // Pages overlap by a tenth: a study deleted in the PACS during the crawl shifts the
+            // later ones back by one, and without the overlap the study at the page boundary would
+            // be skipped, then removed from the catalogue as if deleted. Repeats are dropped by UID.
+            var step = Math.Max(1, _options.PageSize - Math.Max(1, _options.PageSize / 10));
+            for (var offset = 0; ; offset += step)
             {
                 var page = await GetArrayAsync(StudiesUrl(offset, window), ct).ConfigureAwait(false);
                 requests++;

@@ -38,7 +38,10 @@ internal static class NodeAgentService
         builder.Services.AddSingleton(sp =>
         {
             var sources = configuration.Sources
-                .Select(s => new ScheduledSource(ConfiguredSources.Create(s, pseudonyms, sp.GetRequiredService<DicomPeerRegistry>(), sp.GetRequiredService<HttpClient>()), s.Schedule))
+                .Select(s => new ScheduledSource(
+                    ConfiguredSources.Create(s, pseudonyms, sp.GetRequiredService<DicomPeerRegistry>(), sp.GetRequiredService<HttpClient>()),
+                    s.Schedule,
+                    s.Settings.Watch && Directory.Exists(s.Settings.Path) ? new FolderWatch(s.Settings.Path!, TimeSpan.FromSeconds(5), sp.GetRequiredService<TimeProvider>()) : null))
                 .ToList();
             return new SyncScheduler(catalogue, sources, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SyncScheduler>>())
             {

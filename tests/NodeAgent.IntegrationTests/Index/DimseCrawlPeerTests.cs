@@ -221,6 +221,26 @@ public sealed class DimseCrawlPeerTests
         }
     }
 
+    [Test]
+    public async Task The_queries_per_second_cap_spaces_the_queries_sent_to_the_pacs()
+    {
+        using var catalogue = SiteCatalogue.Open(Path.Combine(_root, "paced.db"));
+        var interval = TimeSpan.FromMilliseconds(20);
+        var source = new DimseSource(
+            "paced",
+            new DicomClient(new DicomClientOptions { Host = "127.0.0.1", Port = _orthanc.DicomPort, CalledAeTitle = _orthanc.AeTitle }, _registry),
+            Pseudonyms,
+            new DimseSourceOptions { MinQueryInterval = interval });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await source.SyncAsync(catalogue);
+        watch.Stop();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Queries, Is.GreaterThan(100));
+            Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(interval * (result.Queries - 1)), "no faster than one query per interval");
+        });
+    }
+
     private static async Task IgnoreCancellation(Task task)
     {
         try

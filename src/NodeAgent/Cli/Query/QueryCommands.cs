@@ -48,10 +48,14 @@ internal static class QueryCommands
                         ["name"] = s.Id,
                         ["kind"] = s.Kind,
                         ["lastSuccessfulSync"] = s.LastSuccessfulSync?.ToString("O", CultureInfo.InvariantCulture),
+                        ["lastFullSync"] = s.LastFullSync?.ToString("O", CultureInfo.InvariantCulture),
                         ["series"] = s.SeriesIndexed,
                         ["studiesSeen"] = s.StudiesSeen,
                         ["studiesIndexed"] = s.StudiesIndexed,
                         ["lastSyncComplete"] = s.LastError is null,
+                        ["lastError"] = s.LastError,
+                        ["failuresInARow"] = s.ConsecutiveFailures,
+                        ["fullSyncUnderWay"] = s.FullPass is { } pass ? new Dictionary<string, object?> { ["windowsDone"] = pass.WindowsDone, ["windowsPending"] = pass.Pending.Count } : null,
                     }).ToList(),
                 }));
             }
@@ -123,5 +127,5 @@ internal static class QueryCommands
 
     private static string Freshness(IReadOnlyList<SourceState> sources) =>
         sources.Count == 0 ? "no source indexed"
-            : string.Join("; ", sources.Select(s => $"{s.Id}: last sync {(s.LastSuccessfulSync is { } t ? t.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never completed")}, {s.StudiesIndexed} of {s.StudiesSeen} studies seen indexed{(s.LastError is null ? "" : ", last sync had a problem")}"));
+            : string.Join("; ", sources.Select(s => $"{s.Id}: last sync {(s.LastSuccessfulSync is { } t ? t.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never completed")}, {s.StudiesIndexed} of {s.StudiesSeen} studies seen indexed{(s.FullPass is { } p ? $", a full sync under way ({p.WindowsDone} date windows done, {p.Pending.Count} pending)" : "")}{(s.LastError is null ? "" : ", last sync had a problem")}"));
 }

@@ -155,6 +155,11 @@ public static class NodeAgentConfiguration
                 break;
         }
 
+        if (s.Watch && kind != "folder")
+        {
+            problems.Add($"{key}:Watch is for folder sources only.");
+        }
+
         DateOnly from = default;
         if (!DicomDate.TryParse(s.From.Replace("-", "", StringComparison.Ordinal), out from))
         {

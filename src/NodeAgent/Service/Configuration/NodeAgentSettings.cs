@@ -64,6 +64,9 @@ public sealed class SourceSettings
     /// <summary>folder: the directory tree.</summary>
     public string? Path { get; set; }
 
+    /// <summary>folder: also read soon after files change in it (once it has been quiet for a few seconds).</summary>
+    public bool Watch { get; set; }
+
     /// <summary>PACS: the earliest study date crawled (yyyy-MM-dd or yyyyMMdd).</summary>
     public string From { get; set; } = "1980-01-01";
 

@@ -38,8 +38,10 @@ public sealed class CountEngine
         var studies = new Dictionary<string, int>(StringComparer.Ordinal);
         var text = TextFields.ToDictionary(f => f, _ => new TextColumnBuilder());
         var rowOfSeries = new Dictionary<string, int>(StringComparer.Ordinal);
+        ulong fingerprint = 0;
         foreach (var r in records)
         {
+            fingerprint += RecordHash(r);
             // The same series from two sources (a PACS and its export folder) is one series.
             if (r.SeriesInstanceUid.Length > 0)
             {
@@ -64,6 +66,7 @@ public sealed class CountEngine
             date.Add(r.StudyDate ?? Missing);
         }
 
+        Fingerprint = fingerprint;
         _rows = patient.Count;
         _words = (_rows + 63) >> 6;
         _studyCount = studies.Count;
@@ -92,6 +95,42 @@ public sealed class CountEngine
     }
 
     public int SeriesCount => _rows;
+
+    /// <summary>
+    /// A fingerprint of the records counted (their order does not matter): the same catalogue content
+    /// gives the same value, across restarts; any change of a counted field changes it. Disclosure
+    /// control keys its noise on it, so noise is fixed for the data, not for the process.
+    /// </summary>
+    public ulong Fingerprint { get; }
+
+    // FNV-1a over the fields an answer depends on; summed over records, so the order does not matter.
+    private static ulong RecordHash(SeriesRecord r)
+    {
+        var hash = 14695981039346656037UL;
+        void Add(string? text)
+        {
+            foreach (var c in text ?? "\0")
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            hash = (hash ^ 0x1F) * 1099511628211UL;
+        }
+
+        Add(r.Id);
+        Add(r.PatientKey);
+        Add(r.StudyInstanceUid);
+        Add(r.SeriesInstanceUid);
+        Add(r.Modality);
+        Add(r.BodyPart);
+        Add(r.Sex);
+        Add(r.Manufacturer);
+        Add(r.ManufacturerModel);
+        Add(r.AgeYears?.ToString(CultureInfo.InvariantCulture));
+        Add(r.StudyDate?.ToString(CultureInfo.InvariantCulture));
+        Add(r.Instances.ToString(CultureInfo.InvariantCulture));
+        return hash;
+    }
 
     /// <summary>Builds the engine from records, read once (a LiteDB cursor streams).</summary>
     public static CountEngine Build(IEnumerable<SeriesRecord> records) => new(records);

@@ -25,6 +25,16 @@ public sealed class SiteSecret
 
     internal byte[] Key { get; }
 
+    /// <summary>
+    /// A 32-byte key for another use of the site secret (the disclosure noise, say), derived with
+    /// HMAC-SHA256 under a purpose label: keys of different purposes cannot be computed from each other.
+    /// </summary>
+    public byte[] DeriveKey(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        return System.Security.Cryptography.HMACSHA256.HashData(Key, System.Text.Encoding.UTF8.GetBytes("nodeagent/derived/" + purpose));
+    }
+
     /// <summary>Reads the secret, refusing a short file or one that others can read.</summary>
     /// <exception cref="SiteSecretException">The file is missing, unreadable, too short or too open.</exception>
     public static SiteSecret Load(string path)

@@ -1,0 +1,57 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using NodeAgent.Federation.V1;
+
+namespace NodeAgent.Federation.Disclosure;
+
+/// <summary>
+/// Releases counts under the site's policy: Laplace noise (scale 1/epsilon), then a threshold (a count
+/// below it, true or noisy, is released as "fewer than" the threshold), then rounding. The noise is
+/// deterministic: drawn from an HMAC of the canonical query, the catalogue's content fingerprint and
+/// the cell under a key derived from the site secret. Asking the same thing again gives the same
+/// number, so repeating a query can never average the noise away; and the noise cannot be predicted
+/// without the site secret.
+/// </summary>
+public sealed class CountReleaser(DisclosurePolicy policy, byte[] noiseKey)
+{
+    public DisclosurePolicy Policy { get; } = policy;
+
+    /// <summary>The released form of <paramref name="trueCount"/>, and whether it differs from it.</summary>
+    public (ReleasedCount Released, bool Modified) Release(long trueCount, string queryHash, ulong dataFingerprint, string cell)
+    {
+        // Below the threshold the value is never released, whatever the noise drew; above it, a noisy
+        // value that falls below is withheld too, which blurs the boundary itself (9 against 10).
+        var noisy = trueCount + Noise(queryHash, dataFingerprint, cell);
+        if (trueCount < Policy.Threshold || noisy < Policy.Threshold)
+        {
+            return (new ReleasedCount { FewerThan = Policy.Threshold }, true);
+        }
+
+        var rounding = Math.Max(1, Policy.Rounding);
+        var rounded = (long)Math.Round(noisy / rounding, MidpointRounding.AwayFromZero) * rounding;
+        if (rounded < Policy.Threshold)
+        {
+            return (new ReleasedCount { FewerThan = Policy.Threshold }, true);
+        }
+
+        return (new ReleasedCount { Count = rounded }, rounded != trueCount);
+    }
+
+    /// <summary>A Laplace(0, 1/epsilon) draw, fixed by its inputs.</summary>
+    internal double Noise(string queryHash, ulong dataFingerprint, string cell)
+    {
+        if (Policy.Epsilon <= 0)
+        {
+            return 0;
+        }
+
+        var mac = HMACSHA256.HashData(noiseKey, Encoding.UTF8.GetBytes($"{queryHash}|{dataFingerprint:x16}|{cell}"));
+
+        // 53 random bits: a uniform u in (0, 1), never exactly 0 or 1.
+        var bits = BinaryPrimitives.ReadUInt64BigEndian(mac) >> 11;
+        var u = (bits + 0.5) / (1UL << 53);
+        var centred = u - 0.5;
+        return -(1 / Policy.Epsilon) * Math.Sign(centred) * Math.Log(1 - (2 * Math.Abs(centred)));
+    }
+}

@@ -1,0 +1,193 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Queries;
+using NodeAgent.Federation.V1;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting;
+
+namespace NodeAgent.Federation.Service;
+
+/// <summary>
+/// The node's side of <c>nodeagent.federation.v1.NodeFederation</c>: queries checked against the
+/// allow-list (refused with INVALID_ARGUMENT and a BadRequest naming each problem), canonicalised,
+/// counted from the in-memory engine, and released through disclosure control. Answers carry the
+/// catalogue's freshness and whether disclosure control changed them. Logs carry the query's hash,
+/// never its values.
+/// </summary>
+public sealed partial class NodeFederationService(INodeCatalogue catalogue, CountReleaser releaser, FederationOptions options, ILogger<NodeFederationService> logger) : NodeFederation.NodeFederationBase
+{
+    private static readonly string Version = typeof(NodeFederationService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public override Task<CountResponse> Count(CountRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var query = Canonical(request.Query);
+        var engine = catalogue.Engine;
+        var result = engine.Count(query.Criterion);
+        var modified = false;
+        ReleasedCount Release(long value, string level)
+        {
+            var (released, changed) = releaser.Release(value, query.Hash, engine.Fingerprint, level);
+            modified |= changed;
+            return released;
+        }
+
+        var response = new CountResponse
+        {
+            Patients = Release(result.Patients, "patients"),
+            Studies = Release(result.Studies, "studies"),
+            Series = Release(result.Series, "series"),
+            Instances = Release(result.Instances, "instances"),
+            QueryHash = query.Hash,
+            Freshness = Freshness(),
+        };
+        response.Disclosure = Disclosure(modified, 0);
+        LogAnswered(logger, "Count", query.Hash);
+        return Task.FromResult(response);
+    }
+
+    public override Task<FacetsResponse> Facets(FacetsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!options.FacetsEnabled)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied, "Facets are off by this site's policy."));
+        }
+
+        var field = FederationFields.Find(request.Field);
+        if (field is not { Facets: true })
+        {
+            throw Invalid([new QueryViolation("field", $"'{QueryTranslator.Shorten(request.Field)}' is not a field for facets; they are {string.Join(", ", FederationFields.All.Where(f => f.Facets).Select(f => f.Name))}")]);
+        }
+
+        var query = Canonical(request.Query);
+        var level = request.Level == Level.Unspecified ? Level.Studies : request.Level;
+        var engine = catalogue.Engine;
+        var cells = engine.Facets(field.Field, query.Criterion).Select(c => (c.Value, At(c.Count, level))).ToList();
+        var (released, modified, suppressed) = FacetReleaser.Release(releaser, cells, query.Hash, engine.Fingerprint, $"{field.Name}|{level}");
+        var response = new FacetsResponse { Field = field.Name, Level = level, QueryHash = query.Hash, Freshness = Freshness() };
+        response.Cells.AddRange(released);
+        response.Disclosure = Disclosure(modified, suppressed);
+        LogAnswered(logger, "Facets", query.Hash);
+        return Task.FromResult(response);
+    }
+
+    public override Task Search(SearchRequest request, IServerStreamWriter<StudyDescriptor> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // Descriptors are released only where the site allows them; the release itself is not built yet.
+        throw new RpcException(options.SearchEnabled
+            ? new Grpc.Core.Status(StatusCode.Unimplemented, "Search is allowed by this site's policy but not available in this NodeAgent version.")
+            : new Grpc.Core.Status(StatusCode.PermissionDenied, "Search is off by this site's policy."));
+    }
+
+    public override Task<NodeInfo> GetNodeInfo(GetNodeInfoRequest request, ServerCallContext context)
+    {
+        var info = new NodeInfo { SiteId = options.SiteId, Version = Version, Freshness = Freshness(), Disclosure = Disclosure(false, 0) };
+        info.Capabilities.Add("count");
+        if (options.FacetsEnabled)
+        {
+            info.Capabilities.Add("facets");
+        }
+
+        if (options.SearchEnabled)
+        {
+            info.Capabilities.Add("search");
+        }
+
+        info.Capabilities.Add("eucaim-ast");
+        foreach (var field in FederationFields.All)
+        {
+            var fieldInfo = new FieldInfo { Name = field.Name, Kind = field.Kind == FieldKind.Text ? "text" : "range", Facets = field.Facets };
+            fieldInfo.Values.AddRange(field.Values ?? []);
+            info.Fields.Add(fieldInfo);
+        }
+
+        return Task.FromResult(info);
+    }
+
+    private static long At(CountResult count, Level level) => level switch
+    {
+        Level.Patients => count.Patients,
+        Level.Series => count.Series,
+        Level.Instances => count.Instances,
+        _ => count.Studies,
+    };
+
+    private static CanonicalQuery Canonical(Query? query)
+    {
+        try
+        {
+            return CanonicalQuery.Of(QueryTranslator.Translate(query));
+        }
+        catch (QueryRejectedException e)
+        {
+            throw Invalid(e.Violations);
+        }
+    }
+
+    private static RpcException Invalid(IReadOnlyList<QueryViolation> violations)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.AddRange(violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Path, Description = v.Description }));
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = "The query cannot be evaluated as asked: " + string.Join("; ", violations.Select(v => $"{v.Path}: {v.Description}")),
+            Details = { Any.Pack(badRequest) },
+        };
+        return status.ToRpcException();
+    }
+
+    private Freshness Freshness()
+    {
+        var freshness = new Freshness { CatalogueBuilt = Timestamp.FromDateTimeOffset(catalogue.BuiltAt) };
+        foreach (var source in catalogue.Sources())
+        {
+            freshness.Sources.Add(Describe(source));
+        }
+
+        return freshness;
+    }
+
+    private static SourceFreshness Describe(SourceState s)
+    {
+        // Names and kinds only: a source's location (host, folder) stays in the hospital.
+        var freshness = new SourceFreshness
+        {
+            Name = s.Id,
+            Kind = s.Kind,
+            StudiesSeen = s.StudiesSeen,
+            StudiesIndexed = s.StudiesIndexed,
+            FullSyncUnderWay = s.FullPass is not null,
+            LastSyncFailed = s.ConsecutiveFailures > 0,
+        };
+        if (s.LastSuccessfulSync is { } last)
+        {
+            freshness.LastSuccessfulSync = Timestamp.FromDateTime(DateTime.SpecifyKind(last, DateTimeKind.Utc));
+        }
+
+        if (s.LastFullSync is { } full)
+        {
+            freshness.LastFullSync = Timestamp.FromDateTime(DateTime.SpecifyKind(full, DateTimeKind.Utc));
+        }
+
+        return freshness;
+    }
+
+    private V1.Disclosure Disclosure(bool modified, int suppressed) => new()
+    {
+        Modified = modified,
+        Threshold = releaser.Policy.Threshold,
+        Rounding = releaser.Policy.Rounding,
+        Epsilon = releaser.Policy.Epsilon,
+        SuppressedCells = suppressed,
+    };
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Method} answered for query {QueryHash}")]
+    private static partial void LogAnswered(ILogger logger, string method, string queryHash);
+}

@@ -1,0 +1,159 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Service;
+using NodeAgent.Federation.V1;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting;
+
+namespace NodeAgent.Federation.Tests;
+
+/// <summary>The gRPC service over a real socket (plain-text HTTP/2 on loopback), against a catalogue in memory.</summary>
+public sealed class FederationServiceTests
+{
+    private WebApplication _app = null!;
+    private GrpcChannel _channel = null!;
+    private NodeFederation.NodeFederationClient _client = null!;
+    private CountEngine _engine = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        var random = new Random(4);
+        var records = Enumerable.Range(0, 3000).Select(i => new SeriesRecord
+        {
+            Id = "s|" + i,
+            Source = "s",
+            SeriesInstanceUid = "1.2." + i,
+            StudyInstanceUid = "1.3." + (i / 3),
+            PatientKey = "P" + (i / 6),
+            Modality = i % 7 == 0 ? "PT" : i % 2 == 0 ? "CT" : "MR",
+            BodyPart = i % 5 == 0 ? "PROSTATE" : "CHEST",
+            Sex = i % 12 < 6 ? "M" : "F",
+            AgeYears = 30 + random.Next(50),
+            StudyDate = 20150101 + (random.Next(8) * 10000),
+            Instances = 1 + random.Next(100),
+        }).ToList();
+        records.Add(new SeriesRecord { Id = "s|rare", Source = "s", SeriesInstanceUid = "9.9", StudyInstanceUid = "9.8", PatientKey = "RARE", Modality = "MG", Sex = "F", AgeYears = 41, Instances = 2 });
+        _engine = CountEngine.Build(records);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<INodeCatalogue>(new FixedCatalogue(_engine));
+        builder.Services.AddSingleton(new CountReleaser(new DisclosurePolicy(), Enumerable.Repeat((byte)7, 32).ToArray()));
+        builder.Services.AddSingleton(new FederationOptions { SiteId = "test-site" });
+        _app = builder.Build();
+        _app.MapGrpcService<NodeFederationService>();
+        await _app.StartAsync();
+        _channel = GrpcChannel.ForAddress(_app.Urls.First());
+        _client = new NodeFederation.NodeFederationClient(_channel);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Count_releases_rounded_noisy_values_near_the_truth_with_freshness_and_the_query_hash()
+    {
+        var request = new CountRequest { Query = new Query { Criterion = QueryTests.And(QueryTests.Set("modality", "CT", "MR"), QueryTests.Range("age", 40, 70)) } };
+        var answer = await _client.CountAsync(request);
+        var truth = _engine.Count(new AllOf([new InSet(CatalogueField.Modality, ["CT", "MR"]), new InRange(CatalogueField.Age, 40, 70)]));
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer.Series.Count % 10, Is.Zero);
+            Assert.That(answer.Series.Count, Is.EqualTo(truth.Series).Within(30));
+            Assert.That(answer.Patients.Count, Is.EqualTo(truth.Patients).Within(30));
+            Assert.That(answer.Disclosure.Modified, Is.True);
+            Assert.That(answer.Disclosure.Threshold, Is.EqualTo(10));
+            Assert.That(answer.QueryHash, Has.Length.EqualTo(64));
+            Assert.That(answer.Freshness.CatalogueBuilt, Is.Not.Null);
+        });
+    }
+
+    [Test]
+    public async Task The_same_query_a_thousand_times_gives_one_value_and_equivalent_queries_the_same()
+    {
+        var request = new CountRequest { Query = new Query { Criterion = QueryTests.Set("bodypart", "prostate") } };
+        var values = new HashSet<string>();
+        for (var i = 0; i < 1000; i++)
+        {
+            values.Add((await _client.CountAsync(request)).ToString());
+        }
+
+        var eucaim = await _client.CountAsync(new CountRequest { Query = QueryTests.Eucaim("""{"ast":{"operand":"OR","children":[{"key":"SNOMEDCT123037004","type":"EQUALS","value":"SNOMEDCT41216001"}]}}""") });
+        Assert.Multiple(() =>
+        {
+            Assert.That(values, Has.Count.EqualTo(1));
+            Assert.That(eucaim.ToString(), Is.EqualTo(values.Single()), "the EUCAIM form of the same query is the same query");
+        });
+    }
+
+    [Test]
+    public async Task An_unknown_field_is_refused_with_invalid_argument_and_a_bad_request_naming_it()
+    {
+        var request = new CountRequest { Query = new Query { Criterion = QueryTests.And(QueryTests.Set("diagnosis", "C61"), QueryTests.Set("modality", "CT")) } };
+        var e = (await Assert.ThrowsAsync<RpcException>(async () => await _client.CountAsync(request)))!;
+        var status = e.GetRpcStatus();
+        Assert.That(status, Is.Not.Null);
+        var badRequest = status!.GetDetail<Google.Rpc.BadRequest>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(badRequest.FieldViolations.Single().Field, Is.EqualTo("criterion.all_of.items[0].in_set.field"));
+            Assert.That(badRequest.FieldViolations.Single().Description, Does.Contain("unknown field 'diagnosis'"));
+        });
+    }
+
+    [Test]
+    public async Task A_rare_value_stays_hidden_in_counts_and_facets()
+    {
+        var count = await _client.CountAsync(new CountRequest { Query = new Query { Criterion = QueryTests.Set("modality", "MG") } });
+        var facets = await _client.FacetsAsync(new FacetsRequest { Field = "modality", Level = Level.Patients });
+        Assert.Multiple(() =>
+        {
+            Assert.That(count.Patients.FewerThan, Is.EqualTo(10));
+            Assert.That(facets.Cells.Single(c => c.Value == "MG").Suppressed, Is.True);
+            Assert.That(facets.Cells.Count(c => c.Suppressed), Is.GreaterThanOrEqualTo(2), "secondary suppression");
+            Assert.That(facets.Cells.Where(c => !c.Suppressed).All(c => c.Count.Count % 10 == 0), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Node_info_lists_the_fields_and_capabilities_and_search_is_off_by_default()
+    {
+        var info = await _client.GetNodeInfoAsync(new GetNodeInfoRequest());
+        Assert.Multiple(() =>
+        {
+            Assert.That(info.SiteId, Is.EqualTo("test-site"));
+            Assert.That(info.Capabilities, Is.EquivalentTo(new[] { "count", "facets", "eucaim-ast" }));
+            Assert.That(info.Fields.Select(f => f.Name), Does.Contain("modality").And.Contain("age"));
+            Assert.That(info.Fields.Single(f => f.Name == "sex").Values, Is.EqualTo(new[] { "M", "F", "O" }));
+        });
+        var search = _client.Search(new SearchRequest());
+        var e = (await Assert.ThrowsAsync<RpcException>(async () => await search.ResponseStream.MoveNext(CancellationToken.None)))!;
+        Assert.That(e.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
+    }
+
+    private sealed class FixedCatalogue(CountEngine engine) : INodeCatalogue
+    {
+        public CountEngine Engine => engine;
+
+        public DateTimeOffset BuiltAt { get; } = DateTimeOffset.UtcNow;
+
+        public IReadOnlyList<SourceState> Sources() => [new SourceState { Id = "pacs", Kind = "dimse", LastSuccessfulSync = BuiltAt.UtcDateTime, StudiesSeen = 1000, StudiesIndexed = 1000 }];
+    }
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using NodeAgent.Cli.Dicom;
+using NodeAgent.Cli.Hub;
 using NodeAgent.Cli.Index;
 using NodeAgent.Cli.Query;
 using NodeAgent.Cli.Pacs;
@@ -22,6 +23,7 @@ public static class NodeAgentCommandLine
         root.Subcommands.Add(IndexCommand.Build(output, error));
         root.Subcommands.Add(QueryCommands.Build(output, error));
         root.Subcommands.Add(RunCommand.Build(output, error));
+        root.Subcommands.Add(HubCommands.Build(output, error));
         return root;
     }
 

@@ -1,7 +1,13 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Dicom.Network.Client;
+using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Service;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
 using NodeAgent.Index.Scheduling;
@@ -13,20 +19,20 @@ namespace NodeAgent.Service;
 
 /// <summary>
 /// Builds the NodeAgent service (<c>nodeagent run</c>): a host that runs as a Windows service or a
-/// systemd <c>Type=notify</c> service as well as in a console. What can be wrong with the set-up (the
-/// configuration, the site secret, the catalogue file) is checked before the host starts, so that the
-/// service stops at once with one message instead of starting half-working.
+/// systemd <c>Type=notify</c> service as well as in a console, syncing the catalogue and answering
+/// the hub over gRPC. What can be wrong with the set-up (the configuration, the site secret, the
+/// catalogue file) is checked before the host starts, so that the service stops at once with one
+/// message instead of starting half-working.
 /// </summary>
-internal static class NodeAgentService
+internal static partial class NodeAgentService
 {
-    public static IHost Build(LoadedConfiguration configuration, SiteSecret secret, SiteCatalogue catalogue, Action<ILoggingBuilder>? logging = null)
+    public static IHost Build(LoadedConfiguration configuration, SiteSecret secret, SiteCatalogue catalogue)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false, ContentRootPath = Directory.GetCurrentDirectory() });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory(), Args = [] });
         builder.Configuration.AddConfiguration(configuration.Root);
         builder.Services.AddWindowsService(o => o.ServiceName = "NodeAgent");
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        logging?.Invoke(builder.Logging);
 
         var pseudonyms = new PseudonymGenerator(secret);
         builder.Services.AddSingleton(configuration);
@@ -49,6 +55,48 @@ internal static class NodeAgentService
             };
         });
         builder.Services.AddHostedService<CatalogueWorker>();
-        return builder.Build();
+
+        var endpoint = configuration.FederationEndpoint;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Nothing listens unless the federation is on: no default port is ever opened.
+            if (endpoint is not null)
+            {
+                kestrel.Listen(endpoint, o => o.Protocols = HttpProtocols.Http2);
+            }
+        });
+        if (endpoint is not null)
+        {
+            var federation = configuration.Settings.Federation;
+            builder.Services.AddGrpc();
+            builder.Services.AddGrpcHealthChecks();
+            builder.Services.AddGrpcReflection();
+            builder.Services.AddSingleton<INodeCatalogue>(sp => new LiveNodeCatalogue(sp.GetRequiredService<LiveCountEngine>(), catalogue));
+            builder.Services.AddSingleton(new CountReleaser(
+                new DisclosurePolicy { Threshold = federation.Disclosure.Threshold, Rounding = federation.Disclosure.Rounding, Epsilon = federation.Disclosure.Epsilon },
+                secret.DeriveKey("disclosure-noise")));
+            builder.Services.AddSingleton(new FederationOptions
+            {
+                SiteId = federation.SiteId ?? Environment.MachineName,
+                FacetsEnabled = federation.FacetsEnabled,
+                SearchEnabled = federation.SearchEnabled,
+            });
+        }
+
+        var app = builder.Build();
+        if (endpoint is not null)
+        {
+            app.MapGrpcService<NodeFederationService>();
+            app.MapGrpcHealthChecksService();
+            app.MapGrpcReflectionService();
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NodeAgent.Federation");
+            var address = endpoint.ToString();
+            app.Lifetime.ApplicationStarted.Register(() => LogFederation(logger, address));
+        }
+
+        return app;
     }
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Federation: plain-text gRPC on {Endpoint} (development mode). Ask it: nodeagent hub count --node http://{Endpoint}")]
+    private static partial void LogFederation(ILogger logger, string endpoint);
 }

@@ -97,6 +97,7 @@ public static class NodeAgentConfiguration
             problems.Add($"{Prefix}SiteSecretFile is not set: give the file with the site secret (32+ random bytes, readable by the service only), or set {Prefix}Development to true for a trial.");
         }
 
+        var federation = ResolveFederation(settings.Federation, development, problems);
         var sources = new List<ResolvedSource>();
         foreach (var (name, source) in settings.Sources.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
@@ -107,7 +108,44 @@ public static class NodeAgentConfiguration
             }
         }
 
-        return new LoadedConfiguration(null!, settings, development, [], sources, refresh);
+        return new LoadedConfiguration(null!, settings, development, [], sources, refresh, federation);
+    }
+
+    private static System.Net.IPEndPoint? ResolveFederation(FederationSettings f, bool development, List<string> problems)
+    {
+        const string Key = NodeAgentSettings.Section + ":Federation";
+        if (!f.Enabled)
+        {
+            return null;
+        }
+
+        if (!System.Net.IPEndPoint.TryParse(f.Listen, out var endpoint) || endpoint.Port == 0)
+        {
+            problems.Add($"{Key}:Listen must be an address and port, as 127.0.0.1:50051 (got '{f.Listen}').");
+            return null;
+        }
+
+        if (!development)
+        {
+            // Outside development the hub must come in over mutual TLS, which this version does not have yet.
+            problems.Add($"{Key}: outside development mode the federation endpoint needs mutual TLS, which this NodeAgent version does not provide yet; set {Key}:Enabled to false, or NodeAgent:Development to true for a trial on this machine.");
+        }
+        else if (!System.Net.IPAddress.IsLoopback(endpoint.Address))
+        {
+            problems.Add($"{Key}:Listen: plain-text gRPC (development mode) listens on loopback only, as 127.0.0.1:50051 (got '{f.Listen}').");
+        }
+
+        if (f.Disclosure.Threshold < 1 || f.Disclosure.Rounding < 1)
+        {
+            problems.Add($"{Key}:Disclosure: Threshold and Rounding are 1 or more (got {f.Disclosure.Threshold} and {f.Disclosure.Rounding}).");
+        }
+
+        if (!(f.Disclosure.Epsilon >= 0 && f.Disclosure.Epsilon <= 100))
+        {
+            problems.Add($"{Key}:Disclosure:Epsilon is 0 (no noise) to 100 (got {f.Disclosure.Epsilon.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        return endpoint;
     }
 
     private static ResolvedSource? ResolveSource(string name, string key, SourceSettings s, List<string> problems)
@@ -225,7 +263,8 @@ public sealed record LoadedConfiguration(
     bool Development,
     IReadOnlyList<string> Files,
     IReadOnlyList<ResolvedSource> Sources,
-    TimeSpan RefreshInterval);
+    TimeSpan RefreshInterval,
+    System.Net.IPEndPoint? FederationEndpoint);
 
 /// <summary>One enabled source, checked.</summary>
 public sealed record ResolvedSource(string Name, string Kind, SourceSettings Settings, Uri? Url, DateOnly From, SyncSchedule Schedule);

@@ -22,6 +22,8 @@ public sealed class NodeAgentSettings
 
     public SyncSettings Sync { get; set; } = new();
 
+    public FederationSettings Federation { get; set; } = new();
+
     /// <summary>The sources to index, by name (the name is the source's identity in the catalogue).</summary>
     public Dictionary<string, SourceSettings> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
@@ -85,4 +87,31 @@ public sealed class SourceSettings
 
     /// <summary>Local hours in which the source may be crawled, HH:mm-HH:mm.</summary>
     public string Hours { get; set; } = "00:00-24:00";
+}
+
+/// <summary>The gRPC endpoint the hub queries, and the site's disclosure policy.</summary>
+public sealed class FederationSettings
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Address and port of the gRPC endpoint, as 127.0.0.1:50051.</summary>
+    public string Listen { get; set; } = "127.0.0.1:50051";
+
+    /// <summary>The site's identifier in the federation (default: the machine's name).</summary>
+    public string? SiteId { get; set; }
+
+    public bool FacetsEnabled { get; set; } = true;
+
+    public bool SearchEnabled { get; set; }
+
+    public DisclosureSettings Disclosure { get; set; } = new();
+}
+
+public sealed class DisclosureSettings
+{
+    public int Threshold { get; set; } = 10;
+
+    public int Rounding { get; set; } = 10;
+
+    public double Epsilon { get; set; } = 1.0;
 }

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NodeAgent.Cli.Internal;
+using NodeAgent.Cli.Query;
+using NodeAgent.Federation.V1;
+using NodeAgent.Hub;
+
+namespace NodeAgent.Cli.Hub;
+
+/// <summary>
+/// <c>nodeagent hub count|nodes --node URL ...</c>: the hub's view, for operators and for a site
+/// checking what it releases: one query to many nodes, each with a deadline; released values per
+/// node, the nodes that failed, and the total of what was released.
+/// </summary>
+internal static class HubCommands
+{
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var hub = new Command("hub", "Ask federation nodes over gRPC, as the central hub does.");
+        hub.Subcommands.Add(Count(output, error));
+        hub.Subcommands.Add(Nodes(output, error));
+        return hub;
+    }
+
+    private static Option<string[]> NodeOption() => new("--node") { Description = "A node's gRPC address, as http://127.0.0.1:50051 (repeat for each node).", Required = true, AllowMultipleArgumentsPerToken = true };
+
+    private static Option<int> DeadlineOption() => new("--deadline-ms") { Description = "How long to wait for each node.", DefaultValueFactory = _ => 5000 };
+
+    private static Option<string> FormatOption() => new("--format") { Description = "table or json.", DefaultValueFactory = _ => "table" };
+
+    private static Command Count(TextWriter output, TextWriter error)
+    {
+        var nodes = NodeOption();
+        var deadline = DeadlineOption();
+        var format = FormatOption();
+        var filters = new QueryFilters();
+        var command = new Command("count", "Count patients, studies, series and instances on each node; values as each node's disclosure control releases them.") { nodes, deadline, format };
+        foreach (var option in filters.Options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, ct) => CliFailure.RunAsync("hub count", error, async () =>
+        {
+            var request = new CountRequest { Query = ProtoQuery.From(filters.ToCriterion(parse)) };
+            using var hub = new HubClient(Addresses(parse.GetValue(nodes)!));
+            var answers = await hub.FanOutAsync((client, options) => client.CountAsync(request, options).ResponseAsync, TimeSpan.FromMilliseconds(Math.Max(1, parse.GetValue(deadline))), ct).ConfigureAwait(false);
+            if (parse.GetValue(format) == "json")
+            {
+                output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["nodes"] = answers.Select(a => new Dictionary<string, object?>
+                    {
+                        ["node"] = a.Node.ToString(),
+                        ["ok"] = a.Answer is not null,
+                        ["problem"] = a.Problem,
+                        ["milliseconds"] = Math.Round(a.Elapsed.TotalMilliseconds, 1),
+                        ["patients"] = Json(a.Answer?.Patients),
+                        ["studies"] = Json(a.Answer?.Studies),
+                        ["series"] = Json(a.Answer?.Series),
+                        ["instances"] = Json(a.Answer?.Instances),
+                        ["disclosureApplied"] = a.Answer?.Disclosure?.Modified,
+                        ["queryHash"] = a.Answer?.QueryHash,
+                    }).ToList(),
+                    ["total"] = new Dictionary<string, object?>
+                    {
+                        ["patients"] = Total(answers, r => r.Patients),
+                        ["studies"] = Total(answers, r => r.Studies),
+                        ["series"] = Total(answers, r => r.Series),
+                        ["instances"] = Total(answers, r => r.Instances),
+                    },
+                    ["answered"] = answers.Count(a => a.Answer is not null),
+                    ["asked"] = answers.Count,
+                }));
+            }
+            else
+            {
+                output.WriteLine($"{"node",-32} {"patients",9} {"studies",9} {"series",9} {"instances",10} {"ms",7}  status");
+                foreach (var a in answers)
+                {
+                    output.WriteLine($"{a.Node.ToString().TrimEnd('/'),-32} {Text(a.Answer?.Patients),9} {Text(a.Answer?.Studies),9} {Text(a.Answer?.Series),9} {Text(a.Answer?.Instances),10} {a.Elapsed.TotalMilliseconds,7:F0}  {a.Problem ?? (a.Answer!.Disclosure.Modified ? "ok (disclosure control applied)" : "ok")}");
+                }
+
+                output.WriteLine($"{"total of released values",-32} {Total(answers, r => r.Patients),9} {Total(answers, r => r.Studies),9} {Total(answers, r => r.Series),9} {Total(answers, r => r.Instances),10}");
+                output.WriteLine($"{answers.Count(a => a.Answer is not null)} of {answers.Count} nodes answered; \"<N\" is a count withheld as below the node's threshold N and adds nothing to the total.");
+            }
+
+            return answers.All(a => a.Answer is not null) ? 0 : 3;
+        }));
+        return command;
+    }
+
+    private static Command Nodes(TextWriter output, TextWriter error)
+    {
+        var nodes = NodeOption();
+        var deadline = DeadlineOption();
+        var command = new Command("nodes", "Who each node is, what it answers, and how fresh its catalogue is.") { nodes, deadline };
+        command.SetAction((parse, ct) => CliFailure.RunAsync("hub nodes", error, async () =>
+        {
+            using var hub = new HubClient(Addresses(parse.GetValue(nodes)!));
+            var answers = await hub.FanOutAsync((client, options) => client.GetNodeInfoAsync(new GetNodeInfoRequest(), options).ResponseAsync, TimeSpan.FromMilliseconds(Math.Max(1, parse.GetValue(deadline))), ct).ConfigureAwait(false);
+            foreach (var a in answers)
+            {
+                if (a.Answer is not { } info)
+                {
+                    output.WriteLine($"{a.Node}: {a.Problem}");
+                    continue;
+                }
+
+                var sources = string.Join("; ", info.Freshness.Sources.Select(s => $"{s.Name} ({s.Kind}) last sync {(s.LastSuccessfulSync is { } t ? t.ToDateTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never")}, {s.StudiesIndexed} of {s.StudiesSeen} studies{(s.LastSyncFailed ? ", failing" : "")}"));
+                output.WriteLine($"{a.Node}: site {info.SiteId}, NodeAgent {info.Version}; answers {string.Join(", ", info.Capabilities)}; fields {string.Join(", ", info.Fields.Select(f => f.Name))}; threshold {info.Disclosure.Threshold}, rounding {info.Disclosure.Rounding}, epsilon {info.Disclosure.Epsilon.ToString(CultureInfo.InvariantCulture)}; sources: {(sources.Length == 0 ? "none" : sources)}");
+            }
+
+            return answers.All(a => a.Answer is not null) ? 0 : 3;
+        }));
+        return command;
+    }
+
+    private static List<Uri> Addresses(string[] nodes) => nodes.Select(n =>
+        Uri.TryCreate(n, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new FormatException($"'{n}' is not a node address: use http://HOST:PORT (development) or https://HOST:PORT.")).ToList();
+
+    private static object? Json(ReleasedCount? count) => count?.ValueCase switch
+    {
+        ReleasedCount.ValueOneofCase.Count => count.Count,
+        ReleasedCount.ValueOneofCase.FewerThan => $"<{count.FewerThan}",
+        _ => null,
+    };
+
+    private static string Text(ReleasedCount? count) => Json(count)?.ToString() ?? "-";
+
+    private static long Total(IEnumerable<NodeAnswer<CountResponse>> answers, Func<CountResponse, ReleasedCount> level) =>
+        answers.Where(a => a.Answer is not null).Select(a => level(a.Answer!)).Where(c => c.ValueCase == ReleasedCount.ValueOneofCase.Count).Sum(c => c.Count);
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using NodeAgent.Cli.Audit;
 using NodeAgent.Cli.Dicom;
 using NodeAgent.Cli.Hub;
 using NodeAgent.Cli.Index;
@@ -24,6 +25,7 @@ public static class NodeAgentCommandLine
         root.Subcommands.Add(QueryCommands.Build(output, error));
         root.Subcommands.Add(RunCommand.Build(output, error));
         root.Subcommands.Add(HubCommands.Build(output, error));
+        root.Subcommands.Add(AuditCommands.Build(output, error));
         return root;
     }
 

@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Dicom.Network.Client;
+using NodeAgent.Federation.Audit;
 using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Security;
 using NodeAgent.Federation.Service;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
@@ -56,19 +58,36 @@ internal static partial class NodeAgentService
         });
         builder.Services.AddHostedService<CatalogueWorker>();
 
-        var endpoint = configuration.FederationEndpoint;
+        var endpoint = configuration.Federation;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Nothing listens unless the federation is on: no default port is ever opened.
-            if (endpoint is not null)
+            if (endpoint?.Tls is { } tls)
             {
-                kestrel.Listen(endpoint, o => o.Protocols = HttpProtocols.Http2);
+                var check = new ClientCertificateCheck(tls.ClientCas, TimeProvider.System);
+                kestrel.Listen(endpoint.Address, listen => MutualTls.Configure(listen, tls.Certificate, check));
+            }
+            else if (endpoint is not null)
+            {
+                kestrel.Listen(endpoint.Address, o => o.Protocols = HttpProtocols.Http2);
             }
         });
         if (endpoint is not null)
         {
             var federation = configuration.Settings.Federation;
-            builder.Services.AddGrpc();
+            var audit = AuditLog.Open(AuditFile(configuration, catalogue), secret.DeriveKey("audit-log"));
+            builder.Services.AddSingleton(_ => audit);
+            builder.Services.AddGrpc(o =>
+            {
+                // Outermost first: who asks, then the audit line around the answer.
+                o.Interceptors.Add<RequesterInterceptor>();
+                o.Interceptors.Add<AuditInterceptor>();
+            });
+            if (endpoint.Requesters is { } requesters)
+            {
+                builder.Services.AddSingleton(requesters);
+            }
+
             builder.Services.AddGrpcHealthChecks();
             builder.Services.AddGrpcReflection();
             builder.Services.AddSingleton<INodeCatalogue>(sp => new LiveNodeCatalogue(sp.GetRequiredService<LiveCountEngine>(), catalogue));
@@ -90,13 +109,29 @@ internal static partial class NodeAgentService
             app.MapGrpcHealthChecksService();
             app.MapGrpcReflectionService();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NodeAgent.Federation");
-            var address = endpoint.ToString();
-            app.Lifetime.ApplicationStarted.Register(() => LogFederation(logger, address));
+            var address = endpoint.Address.ToString();
+            if (endpoint.Tls is { } tls)
+            {
+                var requesters = endpoint.Requesters!.Entries.Count;
+                var expires = tls.Certificate.NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                app.Lifetime.ApplicationStarted.Register(() => LogFederationTls(logger, address, requesters, expires));
+            }
+            else
+            {
+                app.Lifetime.ApplicationStarted.Register(() => LogFederation(logger, address));
+            }
         }
 
         return app;
     }
 
+    /// <summary>The audit log's path: configured, or audit.log beside the catalogue.</summary>
+    public static string AuditFile(LoadedConfiguration configuration, SiteCatalogue catalogue) =>
+        Path.GetFullPath(configuration.Settings.Federation.AuditFile ?? Path.Combine(Path.GetDirectoryName(catalogue.Path)!, "audit.log"));
+
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Federation: plain-text gRPC on {Endpoint} (development mode). Ask it: nodeagent hub count --node http://{Endpoint}")]
     private static partial void LogFederation(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Federation: gRPC over mutual TLS on {Endpoint}, {Requesters} requester(s) admitted; the node's certificate expires on {Expires}")]
+    private static partial void LogFederationTls(ILogger logger, string endpoint, int requesters, string expires);
 }

@@ -88,7 +88,7 @@ public class RunCommandTests
     [TestCase("\"Development\": true, \"Federation\": { \"Listen\": \"0.0.0.0:50051\" },", "NodeAgent:Federation:Listen: plain-text gRPC (development mode) listens on loopback only")]
     [TestCase("\"Development\": true, \"Federation\": { \"Listen\": \"localhost\" },", "NodeAgent:Federation:Listen must be an address and port")]
     [TestCase("\"Development\": true, \"Federation\": { \"Disclosure\": { \"Threshold\": 0 } },", "Threshold and Rounding are 1 or more")]
-    [TestCase("\"Development\": false, \"SiteSecretFile\": \"/x\",", "the federation endpoint needs mutual TLS, which this NodeAgent version does not provide yet")]
+    [TestCase("\"Development\": false, \"SiteSecretFile\": \"/x\",", "NodeAgent:Federation:Tls is required outside development mode")]
     public async Task The_federation_endpoint_refuses_unsafe_settings(string extra, string message)
     {
         var (exit, _, stderr) = await RunAsync("run", "--config", Site(FolderSource, extra), "--check");
@@ -194,6 +194,22 @@ public class RunCommandTests
                     Assert.That(output.ToString(), Does.Contain("Catalogue work stopped"));
                 });
             }
+
+            // Every answer the hub got is in the audit log, whose chain verifies; an edit does not.
+            var (verifyExit, verified, verifyError) = await RunAsync("audit", "verify", "--config", site);
+            Assert.That(verifyExit, Is.Zero, verified + verifyError);
+            Assert.That(verified, Does.Match("[1-9][0-9]* entries, chain intact"));
+            var audit = Path.Combine(_folder, "data", "audit.log");
+            var lines = await File.ReadAllLinesAsync(audit);
+            Assert.That(lines[^1], Does.Contain("\"requester\":\"development\"").And.Contain("\"method\":\"Count\"").And.Contain("\"instances\":\"4\""));
+            lines[^1] = lines[^1].Replace("\"instances\":\"4\"", "\"instances\":\"5\"", StringComparison.Ordinal);
+            await File.WriteAllLinesAsync(audit, lines);
+            (verifyExit, verified, _) = await RunAsync("audit", "verify", "--config", site);
+            Assert.Multiple(() =>
+            {
+                Assert.That(verifyExit, Is.EqualTo(1));
+                Assert.That(verified, Does.Contain($"NOT INTACT: line {lines.Length} was changed"));
+            });
         }
         finally
         {

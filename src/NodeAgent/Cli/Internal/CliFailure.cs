@@ -31,6 +31,8 @@ internal static class CliFailure
         NodeAgent.Pseudonymisation.Profiles.ProfileException p => p.Message,
         NodeAgent.Pseudonymisation.Keys.SiteSecretException s => s.Message,
         NodeAgent.Index.Catalogue.CatalogueException c => c.Message,
+        NodeAgent.Service.Configuration.ConfigurationProblemException c => c.Message,
+        NodeAgent.Federation.Audit.AuditException a => a.Message,
         IOException io => io.Message,
         UnauthorizedAccessException u => $"Permission denied: {u.Message}",
         FormatException f => f.Message,

@@ -111,7 +111,7 @@ public static class NodeAgentConfiguration
         return new LoadedConfiguration(null!, settings, development, [], sources, refresh, federation);
     }
 
-    private static System.Net.IPEndPoint? ResolveFederation(FederationSettings f, bool development, List<string> problems)
+    private static FederationEndpoint? ResolveFederation(FederationSettings f, bool development, List<string> problems)
     {
         const string Key = NodeAgentSettings.Section + ":Federation";
         if (!f.Enabled)
@@ -119,20 +119,55 @@ public static class NodeAgentConfiguration
             return null;
         }
 
+        var before = problems.Count;
         if (!System.Net.IPEndPoint.TryParse(f.Listen, out var endpoint) || endpoint.Port == 0)
         {
             problems.Add($"{Key}:Listen must be an address and port, as 127.0.0.1:50051 (got '{f.Listen}').");
-            return null;
         }
 
-        if (!development)
+        var tls = f.Tls is null ? null : FederationTlsLoader.Load(f.Tls, $"{Key}:Tls", problems);
+        if (f.Tls is null && !development)
         {
-            // Outside development the hub must come in over mutual TLS, which this version does not have yet.
-            problems.Add($"{Key}: outside development mode the federation endpoint needs mutual TLS, which this NodeAgent version does not provide yet; set {Key}:Enabled to false, or NodeAgent:Development to true for a trial on this machine.");
+            problems.Add($"{Key}:Tls is required outside development mode: the hub comes in over mutual TLS (CertificateFile, KeyFile, ClientCaFile), or set {Key}:Enabled to false.");
         }
-        else if (!System.Net.IPAddress.IsLoopback(endpoint.Address))
+        else if (f.Tls is null && endpoint is not null && !System.Net.IPAddress.IsLoopback(endpoint.Address))
         {
-            problems.Add($"{Key}:Listen: plain-text gRPC (development mode) listens on loopback only, as 127.0.0.1:50051 (got '{f.Listen}').");
+            problems.Add($"{Key}:Listen: plain-text gRPC (development mode) listens on loopback only, as 127.0.0.1:50051 (got '{f.Listen}'); configure {Key}:Tls to listen elsewhere.");
+        }
+
+        var requesters = new List<NodeAgent.Federation.Security.RequesterEntry>();
+        foreach (var (name, r) in f.Requesters.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var rkey = $"{Key}:Requesters:{name}";
+            if (string.IsNullOrWhiteSpace(r.Subject) && string.IsNullOrWhiteSpace(r.Thumbprint))
+            {
+                problems.Add($"{rkey}: give the client certificate's Subject or Thumbprint.");
+            }
+
+            if (r.Subject is { Length: > 0 } subject)
+            {
+                try
+                {
+                    _ = new System.Security.Cryptography.X509Certificates.X500DistinguishedName(subject);
+                }
+                catch (System.Security.Cryptography.CryptographicException)
+                {
+                    problems.Add($"{rkey}:Subject is not a distinguished name, as CN=hub.example.org, O=Federation (got '{subject}').");
+                }
+            }
+
+            var unknown = r.Roles.Where(role => !NodeAgent.Federation.Security.FederationRoles.All.Contains(role)).ToList();
+            if (unknown.Count > 0 || r.Roles.Count == 0)
+            {
+                problems.Add($"{rkey}:Roles are among {string.Join(", ", NodeAgent.Federation.Security.FederationRoles.All)} (got '{string.Join(", ", r.Roles)}').");
+            }
+
+            requesters.Add(new NodeAgent.Federation.Security.RequesterEntry(name, r.Subject, r.Thumbprint, new HashSet<string>(r.Roles, StringComparer.Ordinal)));
+        }
+
+        if (f.Tls is not null && requesters.Count == 0)
+        {
+            problems.Add($"{Key}:Requesters is empty: with mutual TLS, name the hubs that may ask (by certificate Subject or Thumbprint) and their roles.");
         }
 
         if (f.Disclosure.Threshold < 1 || f.Disclosure.Rounding < 1)
@@ -145,7 +180,7 @@ public static class NodeAgentConfiguration
             problems.Add($"{Key}:Disclosure:Epsilon is 0 (no noise) to 100 (got {f.Disclosure.Epsilon.ToString(CultureInfo.InvariantCulture)}).");
         }
 
-        return endpoint;
+        return problems.Count > before || endpoint is null ? null : new FederationEndpoint(endpoint, tls, tls is null ? null : new NodeAgent.Federation.Security.RequesterAllowList(requesters));
     }
 
     private static ResolvedSource? ResolveSource(string name, string key, SourceSettings s, List<string> problems)
@@ -264,7 +299,10 @@ public sealed record LoadedConfiguration(
     IReadOnlyList<string> Files,
     IReadOnlyList<ResolvedSource> Sources,
     TimeSpan RefreshInterval,
-    System.Net.IPEndPoint? FederationEndpoint);
+    FederationEndpoint? Federation);
+
+/// <summary>Where the federation listens and, with mutual TLS, its certificates and admitted requesters.</summary>
+public sealed record FederationEndpoint(System.Net.IPEndPoint Address, FederationTls? Tls, NodeAgent.Federation.Security.RequesterAllowList? Requesters);
 
 /// <summary>One enabled source, checked.</summary>
 public sealed record ResolvedSource(string Name, string Kind, SourceSettings Settings, Uri? Url, DateOnly From, SyncSchedule Schedule);

@@ -105,6 +105,39 @@ public sealed class FederationSettings
     public bool SearchEnabled { get; set; }
 
     public DisclosureSettings Disclosure { get; set; } = new();
+
+    /// <summary>The audit log of every request and release (default: audit.log beside the catalogue).</summary>
+    public string? AuditFile { get; set; }
+
+    /// <summary>Mutual TLS: required outside development mode.</summary>
+    public FederationTlsSettings? Tls { get; set; }
+
+    /// <summary>The requesters admitted (with mutual TLS), by name.</summary>
+    public Dictionary<string, RequesterSettings> Requesters { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class FederationTlsSettings
+{
+    /// <summary>The node's certificate (PEM).</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>Its private key (PEM), readable by the service account only.</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>The CA certificates (PEM bundle) that issue the requesters' client certificates.</summary>
+    public string? ClientCaFile { get; set; }
+}
+
+public sealed class RequesterSettings
+{
+    /// <summary>The client certificate's subject, as CN=hub.example.org, O=Federation.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>Or its SHA-256 (or SHA-1) thumbprint, hex.</summary>
+    public string? Thumbprint { get; set; }
+
+    /// <summary>count, facets, search.</summary>
+    public List<string> Roles { get; set; } = ["count"];
 }
 
 public sealed class DisclosureSettings

@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NodeAgent.Federation.Audit;
+
+/// <summary>
+/// An append-only log of every federation request and what was released, one JSON line each, chained:
+/// each line carries the MAC of the line before it and its own MAC (HMAC-SHA256 under a key derived
+/// from the site secret), so that editing, deleting, inserting or reordering lines is detected by
+/// <see cref="AuditVerifier"/>, and nobody without the site secret can forge a consistent chain.
+/// Lines hold the requester's name, the method, the canonical query's hash and the released values:
+/// nothing that identifies a patient. A line is written (and flushed to the OS) before its answer is
+/// sent; a line cut short by a crash was never answered and is dropped when the log is next opened.
+/// </summary>
+public sealed class AuditLog : IDisposable
+{
+    private readonly byte[] _key;
+    private readonly Lock _lock = new();
+    private readonly FileStream _file;
+    private long _sequence;
+    private string _previous;
+    private long _lastSync;
+
+    private AuditLog(string path, byte[] key, FileStream file, long sequence, string previous)
+    {
+        Path = path;
+        _key = key;
+        _file = file;
+        _sequence = sequence;
+        _previous = previous;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (or creates) the log and continues its chain.</summary>
+    /// <exception cref="AuditException">The log's last complete line is not a line of ours.</exception>
+    public static AuditLog Open(string path, byte[] key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(key);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            var (sequence, previous, completeLength) = LastEntry(file, key);
+            if (completeLength < file.Length)
+            {
+                // A line the crash cut short: its answer was never sent.
+                file.SetLength(completeLength);
+            }
+
+            file.Seek(0, SeekOrigin.End);
+            return new AuditLog(path, key, file, sequence, previous);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The MAC a chain starts from: bound to the key, so a chain cannot be moved under another.</summary>
+    public static string Genesis(byte[] key) => Convert.ToHexStringLower(HMACSHA256.HashData(key, "nodeagent audit genesis"u8));
+
+    /// <summary>Appends one entry; returns its sequence number.</summary>
+    public long Record(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_lock)
+        {
+            var line = new JsonObject
+            {
+                ["seq"] = _sequence + 1,
+                ["time"] = entry.Time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["requester"] = entry.Requester,
+                ["method"] = entry.Method,
+                ["query"] = entry.QueryHash,
+                ["outcome"] = entry.Outcome,
+                ["released"] = entry.Released is null ? null : JsonNode.Parse(JsonSerializer.Serialize(entry.Released)),
+                ["prev"] = _previous,
+            };
+            var mac = Mac(_key, line.ToJsonString());
+            line["mac"] = mac;
+            var bytes = Encoding.UTF8.GetBytes(line.ToJsonString() + "\n");
+            _file.Write(bytes);
+
+            // To the OS with every line; to the disk at most once a second, which bounds what a
+            // power cut can take without an fsync on every answer.
+            var now = Environment.TickCount64;
+            _file.Flush(flushToDisk: now - _lastSync >= 1000);
+            if (now - _lastSync >= 1000)
+            {
+                _lastSync = now;
+            }
+
+            _sequence++;
+            _previous = mac;
+            return _sequence;
+        }
+    }
+
+    /// <summary>Forces the lines written so far to disk.</summary>
+    public void Sync()
+    {
+        lock (_lock)
+        {
+            _file.Flush(flushToDisk: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _file.Flush(flushToDisk: true);
+            _file.Dispose();
+        }
+    }
+
+    internal static string Mac(byte[] key, string lineWithoutMac) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(lineWithoutMac)));
+
+    private static (long Sequence, string Previous, long CompleteLength) LastEntry(FileStream file, byte[] key)
+    {
+        if (file.Length == 0)
+        {
+            return (0, Genesis(key), 0);
+        }
+
+        // Only the tail is read: the last complete line continues the chain.
+        var tail = (int)Math.Min(file.Length, 64 * 1024);
+        var buffer = new byte[tail];
+        file.Seek(-tail, SeekOrigin.End);
+        file.ReadExactly(buffer);
+        var end = Array.LastIndexOf(buffer, (byte)'\n');
+        if (end < 0)
+        {
+            return file.Length <= tail ? (0, Genesis(key), 0) : throw new AuditException($"The audit log's last line is longer than 64 KiB: it is not an audit log of ours.");
+        }
+
+        var start = Array.LastIndexOf(buffer, (byte)'\n', Math.Max(0, end - 1)) + 1;
+        if (end == 0)
+        {
+            start = 0;
+        }
+
+        var completeLength = file.Length - tail + end + 1;
+        try
+        {
+            var last = JsonNode.Parse(buffer.AsSpan(start, end - start))!.AsObject();
+            return (last["seq"]!.GetValue<long>(), last["mac"]!.GetValue<string>(), completeLength);
+        }
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException)
+        {
+            throw new AuditException($"The audit log's last line is not an audit entry ({e.GetType().Name}); run nodeagent audit verify on it.", e);
+        }
+    }
+}
+
+/// <summary>One request and its outcome, as the audit log records it.</summary>
+public sealed record AuditEntry(DateTimeOffset Time, string Requester, string Method, string? QueryHash, string Outcome, IReadOnlyDictionary<string, string>? Released);

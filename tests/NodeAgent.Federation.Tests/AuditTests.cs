@@ -1,0 +1,88 @@
+using NodeAgent.Federation.Audit;
+
+namespace NodeAgent.Federation.Tests;
+
+public sealed class AuditTests
+{
+    private static readonly byte[] Key = Enumerable.Range(0, 32).Select(i => (byte)(i * 3)).ToArray();
+    private string _root = null!;
+
+    [SetUp]
+    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("nodeagent-audit-").FullName;
+
+    [TearDown]
+    public void DeleteRoot() => Directory.Delete(_root, recursive: true);
+
+    private string Log => Path.Combine(_root, "audit.log");
+
+    private void Write(int entries)
+    {
+        using var log = AuditLog.Open(Log, Key);
+        for (var i = 0; i < entries; i++)
+        {
+            log.Record(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Count", new string('a', 63) + (i % 10), "answered", new Dictionary<string, string> { ["patients"] = (i * 10).ToString(System.Globalization.CultureInfo.InvariantCulture), ["studies"] = "<10" }));
+        }
+    }
+
+    [Test]
+    public void An_untouched_log_verifies_and_a_reopened_one_continues_its_chain()
+    {
+        Write(20);
+        Write(5);
+        var result = AuditVerifier.Verify(Log, Key);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Problem, Is.Null);
+            Assert.That(result.IntactLines, Is.EqualTo(25));
+        });
+    }
+
+    [Test]
+    public void Any_edit_deletion_insertion_or_reordering_is_detected_at_its_line()
+    {
+        Write(30);
+        var original = File.ReadAllLines(Log);
+
+        var edited = (string[])original.Clone();
+        edited[11] = edited[11].Replace("\"patients\":\"110\"", "\"patients\":\"10\"", StringComparison.Ordinal);
+        Assert.That(edited[11], Is.Not.EqualTo(original[11]));
+        Check(edited, 12, "was changed");
+
+        Check(original.Where((_, i) => i != 7).ToArray(), 8, "sequence number");
+        Check([.. original[..5], original[6], original[5], .. original[7..]], 6, "sequence number");
+        Check([.. original[..3], original[3], .. original[3..]], 5, "sequence number");
+        Check(original[1..], 1, "sequence number");
+
+        // Renumbered to hide a deletion: the chain of MACs still breaks.
+        var renumbered = original.Where((_, i) => i != 7).Select((line, i) => i >= 7 ? line.Replace($"\"seq\":{i + 2},", $"\"seq\":{i + 1},", StringComparison.Ordinal) : line).ToArray();
+        Check(renumbered, 8, "does not follow");
+
+        Assert.That(AuditVerifier.Verify(Log, new byte[32]).Problem, Does.Contain("line 1 "), "another key");
+    }
+
+    [Test]
+    public void A_line_cut_short_by_a_crash_is_dropped_and_the_chain_goes_on()
+    {
+        Write(10);
+        File.AppendAllText(Log, "{\"seq\":11,\"time\":\"2026-");
+        Write(3);
+        var result = AuditVerifier.Verify(Log, Key);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Problem, Is.Null);
+            Assert.That(result.IntactLines, Is.EqualTo(13));
+        });
+    }
+
+    private void Check(string[] lines, int brokenLine, string problem)
+    {
+        var path = Path.Combine(_root, "tampered.log");
+        File.WriteAllLines(path, lines);
+        var result = AuditVerifier.Verify(path, Key);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsIntact, Is.False);
+            Assert.That(result.Problem, Does.StartWith($"line {brokenLine} ").And.Contain(problem));
+        });
+    }
+}

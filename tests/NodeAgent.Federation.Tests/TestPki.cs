@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NodeAgent.Federation.Tests;
+
+/// <summary>A throwaway certificate authority for tests: a CA, a server certificate for 127.0.0.1, client certificates.</summary>
+internal sealed class TestPki : IDisposable
+{
+    private TestPki(X509Certificate2 ca) => Ca = ca;
+
+    public X509Certificate2 Ca { get; }
+
+    public static TestPki Create(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        return new TestPki(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-365), DateTimeOffset.UtcNow.AddYears(1)));
+    }
+
+    public X509Certificate2 Server() => Issue("CN=127.0.0.1", serverAuth: true, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
+    public X509Certificate2 Client(string subject, bool expired = false) =>
+        expired
+            ? Issue(subject, serverAuth: false, DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1))
+            : Issue(subject, serverAuth: false, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
+    public void Dispose() => Ca.Dispose();
+
+    private X509Certificate2 Issue(string subject, bool serverAuth, DateTimeOffset from, DateTimeOffset to)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        if (serverAuth)
+        {
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddIpAddress(System.Net.IPAddress.Loopback);
+            names.AddDnsName("localhost");
+            request.CertificateExtensions.Add(names.Build());
+        }
+
+        var serial = RandomNumberGenerator.GetBytes(12);
+        using var issued = request.Create(Ca, from, to, serial);
+        using var withKey = issued.CopyWithPrivateKey(key);
+
+        // Through PKCS#12, so that SslStream can use the key on every platform.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pfx), null);
+    }
+}

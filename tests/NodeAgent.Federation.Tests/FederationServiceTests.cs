@@ -148,6 +148,44 @@ public sealed class FederationServiceTests
         Assert.That(e.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
     }
 
+    [Test]
+    public async Task A_requester_whose_budget_is_spent_gets_resource_exhausted_for_new_queries_only()
+    {
+        var root = Directory.CreateTempSubdirectory("nodeagent-ledger-grpc-").FullName;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrpc(o => o.Interceptors.Add<NodeAgent.Federation.Security.RequesterInterceptor>());
+        builder.Services.AddSingleton<INodeCatalogue>(new FixedCatalogue(_engine));
+        builder.Services.AddSingleton(new CountReleaser(new DisclosurePolicy(), new byte[32]));
+        builder.Services.AddSingleton(new FederationOptions());
+        builder.Services.AddSingleton(_ => PrivacyLedger.Open(Path.Combine(root, "ledger.jsonl"), budget: 6, TimeProvider.System));
+        await using var app = builder.Build();
+        app.MapGrpcService<NodeFederationService>();
+        await app.StartAsync();
+        using var channel = GrpcChannel.ForAddress(app.Urls.First());
+        var client = new NodeFederation.NodeFederationClient(channel);
+        try
+        {
+            var first = new CountRequest { Query = new Query { Criterion = QueryTests.Set("modality", "CT") } };
+            var second = new CountRequest { Query = new Query { Criterion = QueryTests.Set("modality", "MR") } };
+            await client.CountAsync(first);
+            var e = (await Assert.ThrowsAsync<RpcException>(async () => await client.CountAsync(second)))!;
+            Assert.Multiple(() =>
+            {
+                Assert.That(e.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted));
+                Assert.That(e.Status.Detail, Does.Contain("privacy budget of requester 'development'"));
+            });
+            Assert.That((await client.CountAsync(first)).Studies, Is.Not.Null, "a query already paid for still answers");
+            Assert.That((await client.FacetsAsync(new FacetsRequest { Field = "sex" })).Cells, Is.Not.Empty, "1 epsilon still fits");
+        }
+        finally
+        {
+            await app.StopAsync();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private sealed class FixedCatalogue(CountEngine engine) : INodeCatalogue
     {
         public CountEngine Engine => engine;

@@ -12,7 +12,7 @@ namespace NodeAgent.Federation.Security;
 /// node info is open to every admitted requester. The requester is left in the call's user state for
 /// the audit log and the privacy ledger.
 /// </summary>
-public sealed partial class RequesterInterceptor(ILogger<RequesterInterceptor> logger, RequesterAllowList? allowList = null) : Interceptor
+public sealed partial class RequesterInterceptor(ILogger<RequesterInterceptor> logger, RequesterAllowList? allowList = null, RequesterRateLimiter? rateLimiter = null) : Interceptor
 {
     public const string UserStateKey = "nodeagent.requester";
 
@@ -61,6 +61,12 @@ public sealed partial class RequesterInterceptor(ILogger<RequesterInterceptor> l
         if (role is not null && !requester.May(role))
         {
             throw Refuse(context, $"requester {requester.Name} lacks the role {role}", $"Requester '{requester.Name}' may not ask for {role} at this site.");
+        }
+
+        if (rateLimiter is not null && !rateLimiter.TryAcquire(requester.Name))
+        {
+            LogRefused(logger, context.Method, $"requester {requester.Name} over its rate limit");
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Requester '{requester.Name}' is over this site's rate limit; retry shortly."));
         }
 
         context.UserState[UserStateKey] = requester;

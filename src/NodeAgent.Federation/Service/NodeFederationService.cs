@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Federation.Disclosure;
 using NodeAgent.Federation.Queries;
+using NodeAgent.Federation.Security;
 using NodeAgent.Federation.V1;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
@@ -17,7 +18,7 @@ namespace NodeAgent.Federation.Service;
 /// catalogue's freshness and whether disclosure control changed them. Logs carry the query's hash,
 /// never its values.
 /// </summary>
-public sealed partial class NodeFederationService(INodeCatalogue catalogue, CountReleaser releaser, FederationOptions options, ILogger<NodeFederationService> logger) : NodeFederation.NodeFederationBase
+public sealed partial class NodeFederationService(INodeCatalogue catalogue, CountReleaser releaser, FederationOptions options, ILogger<NodeFederationService> logger, PrivacyLedger? ledger = null) : NodeFederation.NodeFederationBase
 {
     private static readonly string Version = typeof(NodeFederationService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -25,6 +26,9 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = Canonical(request.Query);
+
+        // Four numbers are released, each with its own noise: four times epsilon.
+        Charge(context, "count|" + query.Hash, 4 * releaser.Policy.Epsilon);
         var engine = catalogue.Engine;
         var result = engine.Count(query.Criterion);
         var modified = false;
@@ -65,6 +69,9 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
 
         var query = Canonical(request.Query);
         var level = request.Level == Level.Unspecified ? Level.Studies : request.Level;
+
+        // The cells are disjoint: one epsilon for the whole histogram.
+        Charge(context, $"facets|{field.Name}|{level}|{query.Hash}", releaser.Policy.Epsilon);
         var engine = catalogue.Engine;
         var cells = engine.Facets(field.Field, query.Criterion).Select(c => (c.Value, At(c.Count, level))).ToList();
         var (released, modified, suppressed) = FacetReleaser.Release(releaser, cells, query.Hash, engine.Fingerprint, $"{field.Name}|{level}");
@@ -108,6 +115,21 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
         }
 
         return Task.FromResult(info);
+    }
+
+    private void Charge(ServerCallContext context, string key, double epsilon)
+    {
+        if (ledger is null)
+        {
+            return;
+        }
+
+        var requester = RequesterInterceptor.Of(context).Name;
+        if (!ledger.TryCharge(requester, key, epsilon))
+        {
+            LogBudgetSpent(logger, requester);
+            throw new RpcException(new Grpc.Core.Status(StatusCode.ResourceExhausted, $"The privacy budget of requester '{requester}' at this site is spent for this month ({ledger.Spent(requester):0.##} of {ledger.Budget:0.##}); it renews on {ledger.Renews:yyyy-MM-dd}. Queries asked before this month's budget ran out still answer."));
+        }
     }
 
     private static long At(CountResult count, Level level) => level switch
@@ -187,6 +209,9 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
         Epsilon = releaser.Policy.Epsilon,
         SuppressedCells = suppressed,
     };
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Refused a new query of requester {Requester}: its privacy budget for the month is spent")]
+    private static partial void LogBudgetSpent(ILogger logger, string requester);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Method} answered for query {QueryHash}")]
     private static partial void LogAnswered(ILogger logger, string method, string queryHash);

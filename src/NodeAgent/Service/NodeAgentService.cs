@@ -77,6 +77,9 @@ internal static partial class NodeAgentService
             var federation = configuration.Settings.Federation;
             var audit = AuditLog.Open(AuditFile(configuration, catalogue), secret.DeriveKey("audit-log"));
             builder.Services.AddSingleton(_ => audit);
+            var ledger = PrivacyLedger.Open(Path.Combine(Path.GetDirectoryName(catalogue.Path)!, "privacy-ledger.jsonl"), federation.Disclosure.BudgetPerMonth, TimeProvider.System);
+            builder.Services.AddSingleton(_ => ledger);
+            builder.Services.AddSingleton(_ => new RequesterRateLimiter(federation.Disclosure.RequestsPerSecond, federation.Disclosure.Burst));
             builder.Services.AddGrpc(o =>
             {
                 // Outermost first: who asks, then the audit line around the answer.

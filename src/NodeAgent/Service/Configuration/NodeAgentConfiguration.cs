@@ -180,6 +180,11 @@ public static class NodeAgentConfiguration
             problems.Add($"{Key}:Disclosure:Epsilon is 0 (no noise) to 100 (got {f.Disclosure.Epsilon.ToString(CultureInfo.InvariantCulture)}).");
         }
 
+        if (!(f.Disclosure.BudgetPerMonth >= 0) || !(f.Disclosure.RequestsPerSecond > 0) || f.Disclosure.Burst < 1)
+        {
+            problems.Add($"{Key}:Disclosure: BudgetPerMonth is 0 or more, RequestsPerSecond more than 0, Burst 1 or more.");
+        }
+
         return problems.Count > before || endpoint is null ? null : new FederationEndpoint(endpoint, tls, tls is null ? null : new NodeAgent.Federation.Security.RequesterAllowList(requesters));
     }
 

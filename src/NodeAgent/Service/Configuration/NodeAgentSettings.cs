@@ -147,4 +147,12 @@ public sealed class DisclosureSettings
     public int Rounding { get; set; } = 10;
 
     public double Epsilon { get; set; } = 1.0;
+
+    /// <summary>The epsilon each requester may spend per calendar month on queries new to it (a Count costs 4 epsilon, Facets 1).</summary>
+    public double BudgetPerMonth { get; set; } = 1000;
+
+    /// <summary>Requests per second each requester may make (steady rate), and the burst allowed above it.</summary>
+    public double RequestsPerSecond { get; set; } = 50;
+
+    public int Burst { get; set; } = 100;
 }

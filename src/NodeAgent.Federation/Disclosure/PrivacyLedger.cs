@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NodeAgent.Federation.Disclosure;
+
+/// <summary>
+/// The privacy budget each requester spends, per calendar month (UTC): a release of a query not asked
+/// before in the month costs its epsilon; the same query again costs nothing (its noise is the same
+/// answer, so it teaches nothing new). When a requester's budget for the month is spent, new queries
+/// are refused until the next month. Charges are appended to a file and replayed at start, so a
+/// restart forgets nothing.
+/// </summary>
+public sealed class PrivacyLedger : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly StreamWriter _file;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<(string Period, string Requester), (double Spent, HashSet<string> Keys)> _spent = [];
+
+    private PrivacyLedger(string path, double budget, TimeProvider time, StreamWriter file)
+    {
+        Path = path;
+        Budget = budget;
+        _time = time;
+        _file = file;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Epsilon per requester per month.</summary>
+    public double Budget { get; }
+
+    public static PrivacyLedger Open(string path, double budget, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(time);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        var charges = new List<Charge>();
+        if (File.Exists(path))
+        {
+            foreach (var line in File.ReadLines(path))
+            {
+                try
+                {
+                    if (JsonSerializer.Deserialize(line, LedgerJson.Default.Charge) is { } charge)
+                    {
+                        charges.Add(charge);
+                    }
+                }
+                catch (JsonException)
+                {
+                    // A line cut short by a crash: that charge's answer was never sent.
+                }
+            }
+        }
+
+        var ledger = new PrivacyLedger(path, budget, time, new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true });
+        foreach (var charge in charges)
+        {
+            ledger.Apply(charge);
+        }
+
+        return ledger;
+    }
+
+    /// <summary>
+    /// Charges <paramref name="epsilon"/> to the requester for a release keyed by <paramref name="key"/>
+    /// (the canonical query and what is released of it), unless already charged this month.
+    /// </summary>
+    /// <returns>False when the month's budget cannot pay for it: nothing is charged and nothing may be released.</returns>
+    public bool TryCharge(string requester, string key, double epsilon)
+    {
+        if (epsilon <= 0)
+        {
+            return true;
+        }
+
+        var period = Period();
+        lock (_lock)
+        {
+            var account = Account(period, requester);
+            if (account.Keys.Contains(key))
+            {
+                return true;
+            }
+
+            if (account.Spent + epsilon > Budget + 1e-9)
+            {
+                return false;
+            }
+
+            var charge = new Charge(period, requester, key, epsilon);
+            _file.WriteLine(JsonSerializer.Serialize(charge, LedgerJson.Default.Charge));
+            Apply(charge);
+            return true;
+        }
+    }
+
+    /// <summary>What the requester has spent this month.</summary>
+    public double Spent(string requester)
+    {
+        lock (_lock)
+        {
+            return Account(Period(), requester).Spent;
+        }
+    }
+
+    /// <summary>When the current period ends and budgets renew.</summary>
+    public DateTimeOffset Renews
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            return new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        }
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    private string Period() => _time.GetUtcNow().ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    private (double Spent, HashSet<string> Keys) Account(string period, string requester) =>
+        _spent.TryGetValue((period, requester), out var account) ? account : (0, []);
+
+    private void Apply(Charge charge)
+    {
+        var account = Account(charge.Period, charge.Requester);
+        if (account.Keys.Add(charge.Key))
+        {
+            _spent[(charge.Period, charge.Requester)] = (account.Spent + charge.Epsilon, account.Keys);
+        }
+    }
+}
+
+/// <summary>One charge as the ledger file records it.</summary>
+public sealed record Charge(string Period, string Requester, string Key, double Epsilon);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Charge))]
+internal sealed partial class LedgerJson : System.Text.Json.Serialization.JsonSerializerContext;

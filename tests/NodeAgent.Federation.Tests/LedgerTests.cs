@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Time.Testing;
+using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Security;
+
+namespace NodeAgent.Federation.Tests;
+
+public sealed class LedgerTests
+{
+    private string _root = null!;
+
+    [SetUp]
+    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("nodeagent-ledger-").FullName;
+
+    [TearDown]
+    public void DeleteRoot() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public void New_queries_spend_the_budget_repeats_are_free_a_spent_budget_refuses_and_renews_next_month()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(_root, "ledger.jsonl");
+        using (var ledger = PrivacyLedger.Open(path, budget: 10, time))
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(ledger.TryCharge("hub", "count|a", 4), Is.True);
+                Assert.That(ledger.TryCharge("hub", "count|a", 4), Is.True, "the same query again");
+                Assert.That(ledger.TryCharge("hub", "count|b", 4), Is.True);
+                Assert.That(ledger.Spent("hub"), Is.EqualTo(8));
+                Assert.That(ledger.TryCharge("hub", "count|c", 4), Is.False, "12 > 10");
+                Assert.That(ledger.TryCharge("hub", "facets|c", 1), Is.True, "a cheaper one still fits");
+                Assert.That(ledger.TryCharge("other-hub", "count|c", 4), Is.True, "each requester has its own budget");
+                Assert.That(ledger.Renews, Is.EqualTo(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)));
+            });
+        }
+
+        File.AppendAllText(path, "{\"Period\":\"2026-11\",\"Requ");
+        using (var reopened = PrivacyLedger.Open(path, budget: 10, time))
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(reopened.Spent("hub"), Is.EqualTo(9), "a restart forgets nothing (and skips a line cut short)");
+                Assert.That(reopened.TryCharge("hub", "count|a", 4), Is.True);
+                Assert.That(reopened.TryCharge("hub", "count|d", 4), Is.False);
+            });
+            time.Advance(TimeSpan.FromDays(11));
+            Assert.Multiple(() =>
+            {
+                Assert.That(reopened.Spent("hub"), Is.Zero, "a new month");
+                Assert.That(reopened.TryCharge("hub", "count|d", 4), Is.True);
+            });
+        }
+    }
+
+    [Test]
+    public void A_requester_over_its_rate_is_refused_while_another_is_not()
+    {
+        using var limiter = new RequesterRateLimiter(perSecond: 5, burst: 10);
+        var granted = Enumerable.Range(0, 30).Count(_ => limiter.TryAcquire("busy"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(granted, Is.InRange(10, 12), "the burst, and little more within the same instant");
+            Assert.That(limiter.TryAcquire("quiet"), Is.True);
+        });
+    }
+}

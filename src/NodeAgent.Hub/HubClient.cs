@@ -13,10 +13,42 @@ public sealed class HubClient : IDisposable
 {
     private readonly List<(Uri Address, GrpcChannel Channel)> _nodes;
 
-    public HubClient(IEnumerable<Uri> nodes)
+    /// <param name="nodes">The nodes' addresses: https for mutual TLS, http for development nodes on loopback.</param>
+    /// <param name="tls">The hub's client certificate and the CA that issues the nodes' certificates.</param>
+    public HubClient(IEnumerable<Uri> nodes, HubTls? tls = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        _nodes = nodes.Select(n => (n, GrpcChannel.ForAddress(n))).ToList();
+        _nodes = nodes.Select(n => (n, GrpcChannel.ForAddress(n, new GrpcChannelOptions { HttpHandler = Handler(tls) }))).ToList();
+    }
+
+    private static SocketsHttpHandler Handler(HubTls? tls)
+    {
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, ConnectTimeout = TimeSpan.FromSeconds(10) };
+        if (tls is not null)
+        {
+            handler.SslOptions.ClientCertificates = new System.Security.Cryptography.X509Certificates.X509CertificateCollection { tls.Certificate };
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, presented, errors) =>
+            {
+                // The node's name must match; its issuer must be the federation's CA, not any public one.
+                if ((errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || certificate is not System.Security.Cryptography.X509Certificates.X509Certificate2 node)
+                {
+                    return false;
+                }
+
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(tls.NodeCas);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                if (presented is not null)
+                {
+                    chain.ChainPolicy.ExtraStore.AddRange(presented.ChainElements.Select(e => e.Certificate).ToArray());
+                }
+
+                return chain.Build(node);
+            };
+        }
+
+        return handler;
     }
 
     public async Task<IReadOnlyList<NodeAnswer<T>>> FanOutAsync<T>(Func<NodeFederation.NodeFederationClient, CallOptions, Task<T>> call, TimeSpan deadline, CancellationToken cancellationToken = default)
@@ -51,6 +83,20 @@ public sealed class HubClient : IDisposable
         {
             channel.Dispose();
         }
+    }
+}
+
+/// <summary>The hub's certificate (with its key) and the CAs that issue the nodes' certificates.</summary>
+public sealed record HubTls(System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate, System.Security.Cryptography.X509Certificates.X509Certificate2Collection NodeCas)
+{
+    /// <summary>Loads PEM files as a hub's operator has them.</summary>
+    public static HubTls Load(string certificateFile, string keyFile, string caFile)
+    {
+        using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        var cas = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        cas.ImportFromPemFile(caFile);
+        return new HubTls(certificate, cas);
     }
 }
 

@@ -11,6 +11,7 @@ using NodeAgent.Federation.Service;
 using NodeAgent.Federation.V1;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
+using NodeAgent.Testing;
 
 namespace NodeAgent.Federation.Tests;
 

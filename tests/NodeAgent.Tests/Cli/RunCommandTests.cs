@@ -221,6 +221,93 @@ public class RunCommandTests
         }
     }
 
+    [Test]
+    [Platform(Exclude = "Win", Reason = "SIGTERM is sent with kill(1); key file modes.")]
+    public async Task Over_mutual_tls_the_admitted_hub_gets_counts_and_others_are_refused()
+    {
+        using var pki = NodeAgent.Testing.TestPki.Create("Federation Test CA");
+        var tls = Directory.CreateDirectory(Path.Combine(_folder, "tls")).FullName;
+        var (nodeCert, nodeKey) = NodeAgent.Testing.TestPki.WritePem(pki.Server(), tls, "node");
+        var (hubCert, hubKey) = NodeAgent.Testing.TestPki.WritePem(pki.Client("CN=hub.federation.test"), tls, "hub");
+        var (otherCert, otherKey) = NodeAgent.Testing.TestPki.WritePem(pki.Client("CN=somebody.federation.test"), tls, "other");
+        var ca = pki.WriteCaPem(tls, "ca");
+        var secret = Path.Combine(tls, "site.secret");
+        NodeAgent.Pseudonymisation.Keys.SiteSecret.CreateOrLoad(secret);
+        var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var site = Site(
+            FolderSource,
+            extra: $$"""
+                "SiteSecretFile": "{{Json(secret)}}",
+                "Federation": {
+                  "Listen": "127.0.0.1:{{port}}",
+                  "Tls": { "CertificateFile": "{{Json(nodeCert)}}", "KeyFile": "{{Json(nodeKey)}}", "ClientCaFile": "{{Json(ca)}}" },
+                  "Requesters": { "hub": { "Subject": "CN=hub.federation.test", "Roles": [ "count" ] } },
+                  "Disclosure": { "Threshold": 1, "Rounding": 1, "Epsilon": 0 } },
+                """,
+            catalogue: ", \"RefreshInterval\": \"00:00:01\"");
+        var (checkExit, check, checkError) = await RunAsync("run", "--config", site, "--check");
+        Assert.That(checkExit, Is.Zero, checkError);
+        Assert.That(check, Does.Contain("mutual TLS; requesters hub (count)"), "exactly the roles written");
+        using var service = StartService(site, out var output);
+        try
+        {
+            string hub = "";
+            for (var attempt = 0; attempt < 100 && !hub.Contains("\"instances\":4", StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(200);
+                (_, hub, _) = await RunAsync("hub", "count", "--node", $"https://127.0.0.1:{port}", "--cert", hubCert, "--key", hubKey, "--ca", ca, "--format", "json");
+            }
+
+            Assert.That(hub, Does.Contain("\"patients\":2,\"studies\":2,\"series\":2,\"instances\":4"), hub + output);
+            var (exit, refused, _) = await RunAsync("hub", "count", "--node", $"https://127.0.0.1:{port}", "--cert", otherCert, "--key", otherKey, "--ca", ca);
+            Assert.Multiple(() =>
+            {
+                Assert.That(exit, Is.EqualTo(3), "a node did not answer");
+                Assert.That(refused, Does.Contain("PermissionDenied"));
+            });
+            var (plainExit, plain, _) = await RunAsync("hub", "count", "--node", $"http://127.0.0.1:{port}", "--deadline-ms", "3000");
+            Assert.That(plainExit, Is.EqualTo(3), plain);
+        }
+        finally
+        {
+            if (!service.HasExited)
+            {
+                service.Kill(entireProcessTree: true);
+                await service.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static Process StartService(string site, out StringWriter output)
+    {
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "nodeagent")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "run", "--config", site })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var service = Process.Start(info)!;
+        var captured = new StringWriter();
+        service.OutputDataReceived += (_, e) =>
+        {
+            lock (captured)
+            {
+                captured.WriteLine(e.Data);
+            }
+        };
+        service.ErrorDataReceived += (_, e) =>
+        {
+            lock (captured)
+            {
+                captured.WriteLine(e.Data);
+            }
+        };
+        service.BeginOutputReadLine();
+        service.BeginErrorReadLine();
+        output = captured;
+        return service;
+    }
+
     private static string Json(string path) => path.Replace("\\", "\\\\", StringComparison.Ordinal);
 
     private string Write(string name, string text)

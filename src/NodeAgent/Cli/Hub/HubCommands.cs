@@ -27,6 +27,35 @@ internal static class HubCommands
 
     private static Option<int> DeadlineOption() => new("--deadline-ms") { Description = "How long to wait for each node.", DefaultValueFactory = _ => 5000 };
 
+    private sealed class TlsOptions
+    {
+        public Option<string?> Certificate { get; } = new("--cert") { Description = "The hub's client certificate (PEM), for nodes over mutual TLS (https://)." };
+
+        public Option<string?> Key { get; } = new("--key") { Description = "Its private key (PEM)." };
+
+        public Option<string?> Ca { get; } = new("--ca") { Description = "The CA bundle (PEM) that issues the nodes' certificates." };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Certificate);
+            command.Options.Add(Key);
+            command.Options.Add(Ca);
+        }
+
+        public HubTls? Read(ParseResult parse)
+        {
+            var (cert, key, ca) = (parse.GetValue(Certificate), parse.GetValue(Key), parse.GetValue(Ca));
+            if (cert is null && key is null && ca is null)
+            {
+                return null;
+            }
+
+            return cert is null || key is null || ca is null
+                ? throw new FormatException("--cert, --key and --ca go together: the hub's certificate, its key, and the CA of the nodes.")
+                : HubTls.Load(cert, key, ca);
+        }
+    }
+
     private static Option<string> FormatOption() => new("--format") { Description = "table or json.", DefaultValueFactory = _ => "table" };
 
     private static Command Count(TextWriter output, TextWriter error)
@@ -36,6 +65,8 @@ internal static class HubCommands
         var format = FormatOption();
         var filters = new QueryFilters();
         var command = new Command("count", "Count patients, studies, series and instances on each node; values as each node's disclosure control releases them.") { nodes, deadline, format };
+        var tls = new TlsOptions();
+        tls.AddTo(command);
         foreach (var option in filters.Options)
         {
             command.Options.Add(option);
@@ -44,7 +75,7 @@ internal static class HubCommands
         command.SetAction((parse, ct) => CliFailure.RunAsync("hub count", error, async () =>
         {
             var request = new CountRequest { Query = ProtoQuery.From(filters.ToCriterion(parse)) };
-            using var hub = new HubClient(Addresses(parse.GetValue(nodes)!));
+            using var hub = new HubClient(Addresses(parse.GetValue(nodes)!), tls.Read(parse));
             var answers = await hub.FanOutAsync((client, options) => client.CountAsync(request, options).ResponseAsync, TimeSpan.FromMilliseconds(Math.Max(1, parse.GetValue(deadline))), ct).ConfigureAwait(false);
             if (parse.GetValue(format) == "json")
             {
@@ -96,9 +127,11 @@ internal static class HubCommands
         var nodes = NodeOption();
         var deadline = DeadlineOption();
         var command = new Command("nodes", "Who each node is, what it answers, and how fresh its catalogue is.") { nodes, deadline };
+        var tls = new TlsOptions();
+        tls.AddTo(command);
         command.SetAction((parse, ct) => CliFailure.RunAsync("hub nodes", error, async () =>
         {
-            using var hub = new HubClient(Addresses(parse.GetValue(nodes)!));
+            using var hub = new HubClient(Addresses(parse.GetValue(nodes)!), tls.Read(parse));
             var answers = await hub.FanOutAsync((client, options) => client.GetNodeInfoAsync(new GetNodeInfoRequest(), options).ResponseAsync, TimeSpan.FromMilliseconds(Math.Max(1, parse.GetValue(deadline))), ct).ConfigureAwait(false);
             foreach (var a in answers)
             {

@@ -98,7 +98,7 @@ internal sealed record ServiceSetup(LoadedConfiguration Configuration, SiteSecre
     public string Describe() =>
         $"configuration: {(Configuration.Files.Count == 0 ? "built-in defaults" : string.Join(", ", Configuration.Files))}{(Configuration.Development ? " (development mode)" : "")}" + Environment.NewLine +
         $"catalogue: {Catalogue.Path} ({Catalogue.SeriesCount} series)" + Environment.NewLine +
-        $"federation: {(Configuration.Federation is { } e ? $"gRPC on {e.Address} ({(e.Tls is null ? "plain text, development mode" : $"mutual TLS, {e.Requesters!.Entries.Count} requester(s)")})" : "off")}" + Environment.NewLine +
+        $"federation: {(Configuration.Federation is { } e ? $"gRPC on {e.Address} ({(e.Tls is null ? "plain text, development mode" : "mutual TLS; requesters " + string.Join(", ", e.Requesters!.Entries.Select(r => $"{r.Name} ({string.Join(", ", r.Roles.Order(StringComparer.Ordinal))})")))})" : "off")}" + Environment.NewLine +
         $"sources: {(Configuration.Sources.Count == 0 ? "none configured" : string.Join(", ", Configuration.Sources.Select(Describe)))}";
 
     private static string Describe(ResolvedSource s) => s.Kind == "folder"

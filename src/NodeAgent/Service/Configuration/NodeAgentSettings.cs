@@ -136,8 +136,11 @@ public sealed class RequesterSettings
     /// <summary>Or its SHA-256 (or SHA-1) thumbprint, hex.</summary>
     public string? Thumbprint { get; set; }
 
-    /// <summary>count, facets, search.</summary>
-    public List<string> Roles { get; set; } = ["count"];
+    /// <summary>
+    /// count, facets, search; required. (No default: the configuration binder adds a file's list to a
+    /// default list instead of replacing it, which would grant roles nobody wrote.)
+    /// </summary>
+    public List<string> Roles { get; set; } = [];
 }
 
 public sealed class DisclosureSettings

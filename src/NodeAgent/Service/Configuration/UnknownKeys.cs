@@ -35,6 +35,10 @@ internal static class UnknownKeys
                     Find(entry, valueType, problems);
                 }
             }
+            else if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(List<>))
+            {
+                // A list's entries are keyed 0, 1, ...: values, not settings.
+            }
             else if (propertyType.IsClass && propertyType != typeof(string))
             {
                 Find(child, propertyType, problems);

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace NodeAgent.Federation.Tests;
+namespace NodeAgent.Testing;
 
 /// <summary>A throwaway certificate authority for tests: a CA, a server certificate for 127.0.0.1, client certificates.</summary>
-internal sealed class TestPki : IDisposable
+public sealed class TestPki : IDisposable
 {
     private TestPki(X509Certificate2 ca) => Ca = ca;
 
@@ -27,6 +27,31 @@ internal sealed class TestPki : IDisposable
             : Issue(subject, serverAuth: false, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
 
     public void Dispose() => Ca.Dispose();
+
+    /// <summary>Writes a certificate and its key as PEM files (the key readable by its owner only), as site IT would have them.</summary>
+    public static (string Certificate, string Key) WritePem(X509Certificate2 certificate, string directory, string name)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var certificatePath = Path.Combine(directory, name + ".crt");
+        var keyPath = Path.Combine(directory, name + ".key");
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        using var key = certificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("The certificate has no EC key.");
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return (certificatePath, keyPath);
+    }
+
+    /// <summary>Writes the CA's certificate as a PEM bundle.</summary>
+    public string WriteCaPem(string directory, string name)
+    {
+        var path = Path.Combine(directory, name + ".pem");
+        File.WriteAllText(path, Ca.ExportCertificatePem());
+        return path;
+    }
 
     private X509Certificate2 Issue(string subject, bool serverAuth, DateTimeOffset from, DateTimeOffset to)
     {

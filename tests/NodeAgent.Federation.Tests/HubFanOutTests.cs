@@ -1,0 +1,111 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Queries;
+using NodeAgent.Federation.Service;
+using NodeAgent.Federation.V1;
+using NodeAgent.Hub;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting;
+
+namespace NodeAgent.Federation.Tests;
+
+/// <summary>The hub's fan-out over real sockets: three nodes with different data and policies, one slow, one down.</summary>
+public sealed class HubFanOutTests
+{
+    [Test]
+    public async Task Each_node_answers_what_its_policy_releases_and_a_slow_or_absent_node_is_reported()
+    {
+        var nodes = new List<(WebApplication App, CountEngine Engine, CountReleaser Releaser)>();
+        try
+        {
+            for (var n = 0; n < 3; n++)
+            {
+                var engine = CountEngine.Build(Records(new Random(n), 300 + (200 * n)));
+                var releaser = new CountReleaser(new DisclosurePolicy { Threshold = 5 + n, Rounding = 1 + (4 * n), Epsilon = n * 0.5 }, Enumerable.Repeat((byte)n, 32).ToArray());
+                nodes.Add((await StartNode(engine, releaser, slow: n == 2), engine, releaser));
+            }
+
+            var down = new Uri($"http://127.0.0.1:{NodeAgent.Testing.Peers.FreeTcpPort.Pick()}");
+            var addresses = nodes.Select(n => new Uri(n.App.Urls.First())).Append(down).ToList();
+            using var hub = new HubClient(addresses);
+            var criterion = new AllOf([new InSet(CatalogueField.Modality, ["CT", "MR"]), new InRange(CatalogueField.Age, 40, 80)]);
+            var request = new CountRequest { Query = ProtoQuery.From(criterion) };
+            var answers = await hub.FanOutAsync((client, options) => client.CountAsync(request, options).ResponseAsync, TimeSpan.FromSeconds(1));
+            var hash = CanonicalQuery.Of(criterion).Hash;
+
+            Assert.Multiple(() =>
+            {
+                for (var n = 0; n < 2; n++)
+                {
+                    var (_, engine, releaser) = nodes[n];
+                    var truth = engine.Count(CanonicalQuery.Of(criterion).Criterion);
+                    Assert.That(answers[n].Problem, Is.Null, $"node {n}");
+                    Assert.That(answers[n].Answer!.Series, Is.EqualTo(releaser.Release(truth.Series, hash, engine.Fingerprint, "series").Released), $"node {n}: what its policy releases");
+                    Assert.That(answers[n].Answer!.Patients, Is.EqualTo(releaser.Release(truth.Patients, hash, engine.Fingerprint, "patients").Released), $"node {n}");
+                }
+
+                Assert.That(answers[2].Problem, Does.Contain("no answer within 1 s"), "the slow node");
+                Assert.That(answers[3].Problem, Does.StartWith("unreachable"), "the node that is down");
+                Assert.That(answers[3].Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+            });
+        }
+        finally
+        {
+            foreach (var (app, _, _) in nodes)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<WebApplication> StartNode(CountEngine engine, CountReleaser releaser, bool slow)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<INodeCatalogue>(new Catalogue(engine, slow));
+        builder.Services.AddSingleton(releaser);
+        builder.Services.AddSingleton(new FederationOptions());
+        var app = builder.Build();
+        app.MapGrpcService<NodeFederationService>();
+        await app.StartAsync();
+        return app;
+    }
+
+    private static IEnumerable<SeriesRecord> Records(Random random, int count) => Enumerable.Range(0, count).Select(i => new SeriesRecord
+    {
+        Id = "s|" + i,
+        SeriesInstanceUid = "1.2." + i,
+        StudyInstanceUid = "1.3." + (i / 2),
+        PatientKey = "P" + (i / 5),
+        Modality = random.Next(3) switch { 0 => "CT", 1 => "MR", _ => "PT" },
+        AgeYears = random.Next(20, 90),
+        Instances = random.Next(1, 50),
+    }).ToList();
+
+    private sealed class Catalogue(CountEngine engine, bool slow) : INodeCatalogue
+    {
+        public CountEngine Engine
+        {
+            get
+            {
+                if (slow)
+                {
+                    Thread.Sleep(3000); // a node busy elsewhere
+                }
+
+                return engine;
+            }
+        }
+
+        public DateTimeOffset BuiltAt { get; } = DateTimeOffset.UtcNow;
+
+        public IReadOnlyList<SourceState> Sources() => [];
+    }
+}

@@ -23,7 +23,7 @@ public static class PeerComparison
         string? corpus = null;
         string? output = null;
         var skipMemory = false;
-        var sections = new HashSet<string>(["scan", "readwrite", "memory", "store", "find-get", "pseudonymise", "count", "catalogue", "index"], StringComparer.Ordinal);
+        var sections = new HashSet<string>(["scan", "readwrite", "memory", "store", "find-get", "pseudonymise", "count", "catalogue", "index", "federation"], StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,7 +34,7 @@ public static class PeerComparison
                 case "--skip-memory": skipMemory = true; break;
                 case "--sections": sections = [.. args[++i].Split(',')]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory,store,find-get,pseudonymise,count,catalogue,index --skip-memory");
+                    Console.Error.WriteLine($"unknown option {args[i]}; options: --runs N --corpus DIR --output FILE --sections scan,readwrite,memory,store,find-get,pseudonymise,count,catalogue,index,federation --skip-memory");
                     return 2;
             }
         }
@@ -43,8 +43,13 @@ public static class PeerComparison
         report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineDescription()}; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; median of {runs} runs after warm-up runs (10 for in-process NodeAgent scans, so the tiered JIT reaches optimised code, 3 otherwise); peers run as one process per run, start-up included.");
         report.AppendLine();
 
-        if (sections.IsSubsetOf(["count", "catalogue"]))
+        if (sections.IsSubsetOf(["count", "catalogue", "federation"]))
         {
+            if (sections.Contains("federation"))
+            {
+                await FederationLatency.RunAsync(report);
+            }
+
             // The count engine and the catalogue at scale need no corpus.
             if (sections.Contains("count"))
             {
@@ -95,6 +100,11 @@ public static class PeerComparison
         if (sections.Contains("catalogue"))
         {
             CountLatency.RunCatalogue(report);
+        }
+
+        if (sections.Contains("federation"))
+        {
+            await FederationLatency.RunAsync(report);
         }
 
         if (sections.Contains("pseudonymise"))

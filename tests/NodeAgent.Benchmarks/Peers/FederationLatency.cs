@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Security;
+using NodeAgent.Federation.Service;
+using NodeAgent.Federation.V1;
+using NodeAgent.Hub;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting;
+
+namespace NodeAgent.Benchmarks.Peers;
+
+/// <summary>
+/// Issue 6's figures: a node's Count latency and throughput under 1, 64 and 1,000 concurrent calls
+/// (real gRPC over loopback, disclosure control, requester check and privacy ledger on), and the
+/// hub's fan-out of one Count to 30 nodes.
+/// </summary>
+internal static class FederationLatency
+{
+    private static readonly string[] Modalities = ["CT", "MR", "PT", "US", "CR", "MG", "SEG", "DX", "NM", "XA"];
+
+    public static async Task RunAsync(StringBuilder report, int seriesPerNode = 100_000)
+    {
+        report.AppendLine(CultureInfo.InvariantCulture, $"## Federation: node Count under load, hub fan-out (issue 6)");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"One node in process ({seriesPerNode:N0} synthetic series, plain-text HTTP/2 on loopback, the requester interceptor, disclosure control and a privacy ledger as in `nodeagent run`); clients in the same process on the same 2 cores. Each call is a random query (modality set and age range). Latency is per call, from the client.");
+        report.AppendLine();
+        report.AppendLine("| concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s |");
+        report.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        var folder = Directory.CreateTempSubdirectory("nodeagent-bench-federation-").FullName;
+        try
+        {
+            await using (var node = await StartNodeAsync(Records(new Random(6), seriesPerNode), Path.Combine(folder, "ledger.jsonl")))
+            {
+                using var channel = GrpcChannel.ForAddress(node.Urls.First(), new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
+                var client = new NodeFederation.NodeFederationClient(channel);
+                await LoadAsync(client, 16, 400); // warm-up: JIT, connections
+                foreach (var (concurrency, calls) in new[] { (1, 1000), (64, 6400), (1000, 20000) })
+                {
+                    var (latencies, seconds) = await LoadAsync(client, concurrency, calls);
+                    report.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} |");
+                }
+            }
+
+            report.AppendLine();
+            report.AppendLine("Goal of issue 6: p99 under 20 ms at 64 concurrent calls.");
+            report.AppendLine();
+
+            var nodes = new List<WebApplication>();
+            try
+            {
+                for (var n = 0; n < 30; n++)
+                {
+                    nodes.Add(await StartNodeAsync(Records(new Random(100 + n), 5_000), Path.Combine(folder, $"ledger-{n}.jsonl")));
+                }
+
+                using var hub = new HubClient(nodes.Select(n => new Uri(n.Urls.First())));
+                var random = new Random(9);
+                var fanOut = new List<double>();
+                for (var i = 0; i < 220; i++)
+                {
+                    var request = Request(random);
+                    var watch = Stopwatch.StartNew();
+                    var answers = await hub.FanOutAsync((client, options) => client.CountAsync(request, options).ResponseAsync, TimeSpan.FromSeconds(5));
+                    if (i >= 20)
+                    {
+                        fanOut.Add(watch.Elapsed.TotalMilliseconds);
+                    }
+
+                    if (answers.Any(a => a.Problem is not null))
+                    {
+                        throw new InvalidOperationException("A node did not answer: " + answers.First(a => a.Problem is not null).Problem);
+                    }
+                }
+
+                fanOut.Sort();
+                report.AppendLine("Hub fan-out: one Count to 30 nodes (in process, 5,000 series each, plain-text HTTP/2 on loopback), 200 queries after 20 of warm-up, each waiting for all 30 answers:");
+                report.AppendLine();
+                report.AppendLine("| nodes | p50 (ms) | p99 (ms) | max (ms) |");
+                report.AppendLine("| ---: | ---: | ---: | ---: |");
+                report.AppendLine(CultureInfo.InvariantCulture, $"| 30 | {P(fanOut, 0.5):F2} | {P(fanOut, 0.99):F2} | {fanOut[^1]:F2} |");
+                report.AppendLine();
+                report.AppendLine("Goal of issue 6: 30-node fan-out p99 under 100 ms.");
+                report.AppendLine();
+            }
+            finally
+            {
+                foreach (var node in nodes)
+                {
+                    await node.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<(List<double> Latencies, double Seconds)> LoadAsync(NodeFederation.NodeFederationClient client, int concurrency, int calls)
+    {
+        var latencies = new List<double>(calls);
+        var next = -1;
+        var total = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(async w =>
+        {
+            var random = new Random(w);
+            var mine = new List<double>();
+            while (Interlocked.Increment(ref next) < calls)
+            {
+                var request = Request(random);
+                var watch = Stopwatch.StartNew();
+                await client.CountAsync(request);
+                mine.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            return mine;
+        }).ToList();
+        foreach (var result in await Task.WhenAll(workers))
+        {
+            latencies.AddRange(result);
+        }
+
+        total.Stop();
+        latencies.Sort();
+        return (latencies, total.Elapsed.TotalSeconds);
+    }
+
+    private static CountRequest Request(Random random)
+    {
+        var set = new ValueSet { Field = "modality" };
+        set.Values.Add(Modalities[random.Next(Modalities.Length)]);
+        set.Values.Add(Modalities[random.Next(Modalities.Length)]);
+        var all = new Criteria();
+        all.Items.Add(new Federation.V1.Criterion { InSet = set });
+        all.Items.Add(new Federation.V1.Criterion { InRange = new Federation.V1.Range { Field = "age", Min = random.Next(0, 50), Max = random.Next(50, 100) } });
+        return new CountRequest { Query = new Query { Criterion = new Federation.V1.Criterion { AllOf = all } } };
+    }
+
+    private static async Task<WebApplication> StartNodeAsync(List<SeriesRecord> records, string ledger)
+    {
+        var engine = CountEngine.Build(records);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrpc(o => o.Interceptors.Add<RequesterInterceptor>());
+        builder.Services.AddSingleton<INodeCatalogue>(new FixedCatalogue(engine));
+        builder.Services.AddSingleton(new CountReleaser(new DisclosurePolicy(), new byte[32]));
+        builder.Services.AddSingleton(new FederationOptions());
+        builder.Services.AddSingleton(_ => PrivacyLedger.Open(ledger, budget: double.MaxValue, TimeProvider.System));
+        var app = builder.Build();
+        app.MapGrpcService<NodeFederationService>();
+        await app.StartAsync();
+        return app;
+    }
+
+    private static List<SeriesRecord> Records(Random random, int count) => Enumerable.Range(0, count).Select(i => new SeriesRecord
+    {
+        Id = "s|" + i,
+        SeriesInstanceUid = "2.25." + i,
+        StudyInstanceUid = "2.26." + (i / 3),
+        PatientKey = "P" + random.Next(count / 10),
+        Modality = Modalities[random.Next(Modalities.Length)],
+        Sex = random.Next(2) == 0 ? "M" : "F",
+        AgeYears = random.Next(0, 100),
+        StudyDate = 20100101 + (random.Next(0, 14) * 10000),
+        Instances = random.Next(1, 300),
+    }).ToList();
+
+    private static double P(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)];
+
+    private sealed class FixedCatalogue(CountEngine engine) : INodeCatalogue
+    {
+        public CountEngine Engine => engine;
+
+        public DateTimeOffset BuiltAt { get; } = DateTimeOffset.UtcNow;
+
+        public IReadOnlyList<SourceState> Sources() => [];
+    }
+}

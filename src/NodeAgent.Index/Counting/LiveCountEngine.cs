@@ -57,7 +57,8 @@ public sealed class LiveCountEngine : IDisposable
 
             // At least the interval, and three build times: rebuilds take at most a quarter of a
             // core however large the catalogue (about 11 s per build at a million series).
-            var gap = _lastBuild * 3 > _minInterval ? _lastBuild * 3 : _minInterval;
+            // An empty engine (a first sync under way) is replaced at once: nothing to spare there.
+            var gap = Current.SeriesCount == 0 ? TimeSpan.Zero : _lastBuild * 3 > _minInterval ? _lastBuild * 3 : _minInterval;
             var wait = _snapshot.BuiltAt + gap - _time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using NodeAgent.Cli.Audit;
+using NodeAgent.Cli.Demo;
 using NodeAgent.Cli.Dicom;
 using NodeAgent.Cli.Hub;
 using NodeAgent.Cli.Index;
@@ -26,6 +27,7 @@ public static class NodeAgentCommandLine
         root.Subcommands.Add(RunCommand.Build(output, error));
         root.Subcommands.Add(HubCommands.Build(output, error));
         root.Subcommands.Add(AuditCommands.Build(output, error));
+        root.Subcommands.Add(DemoDataCommand.Build(output, error));
         return root;
     }
 

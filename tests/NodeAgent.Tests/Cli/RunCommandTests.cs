@@ -100,6 +100,57 @@ public class RunCommandTests
     }
 
     [Test]
+    [NonParallelizable]
+    public async Task Without_a_site_file_the_embedded_default_writes_and_indexes_a_demo_corpus()
+    {
+        var catalogue = Path.Combine(_folder, "data", "catalogue.db");
+        Environment.SetEnvironmentVariable("NodeAgent__Catalogue__Path", catalogue);
+        try
+        {
+            var (exit, stdout, stderr) = await RunAsync("run", "--check");
+            Assert.Multiple(() =>
+            {
+                Assert.That(exit, Is.Zero, stderr);
+                Assert.That(stdout, Does.Contain("(development mode)"));
+                Assert.That(stdout, Does.Contain("demo (folder"));
+                Assert.That(stdout, Does.Contain("federation: gRPC on 127.0.0.1:50051 (plain text, development mode)"));
+                Assert.That(stderr, Does.Contain("wrote a demo corpus of").And.Contain("60 made-up patients"));
+            });
+
+            (exit, stdout, stderr) = await RunAsync("index", "--source", "demo");
+            Assert.That(exit, Is.Zero, stderr);
+            (exit, stdout, stderr) = await RunAsync("query", "count", "--db", catalogue, "--level", "patients");
+            Assert.That(stdout, Does.StartWith("patients: 60"), stderr);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NodeAgent__Catalogue__Path", null);
+        }
+    }
+
+    [Test]
+    public async Task Demo_data_writes_readable_instances_into_a_new_folder_only()
+    {
+        var target = Path.Combine(_folder, "demo");
+        var (exit, stdout, stderr) = await RunAsync("demo-data", target, "--patients", "5", "--seed", "3");
+        Assert.That(exit, Is.Zero, stderr);
+        var files = Directory.GetFiles(target, "*.dcm", SearchOption.AllDirectories);
+        Assert.That(stdout, Does.Contain($"{files.Length} files of 5 made-up patients"));
+        using var first = NodeAgent.Dicom.DicomFile.Open(files[0]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Dataset.GetString(DicomTags.PatientID), Does.StartWith("DEMO"));
+            Assert.That(first.Dataset.Contains(DicomTags.PixelData), Is.True);
+        });
+        (exit, _, stderr) = await RunAsync("demo-data", target);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(stderr, Does.Contain("is not empty"));
+        });
+    }
+
+    [Test]
     public async Task Check_says_what_would_run_and_a_configured_source_is_indexed_by_name()
     {
         var site = Site(FolderSource);

@@ -78,6 +78,12 @@ internal sealed record ServiceSetup(LoadedConfiguration Configuration, SiteSecre
             return null;
         }
 
+        if (configuration.DemoFolder is { } demo && !Directory.Exists(demo))
+        {
+            var files = NodeAgent.Service.Internal.DemoCorpus.Write(demo, 60, 1);
+            error.WriteLine($"nodeagent {command}: development mode without a site file: wrote a demo corpus of {files} files (60 made-up patients) into {demo}, indexed as the source 'demo'.");
+        }
+
         foreach (var folder in configuration.Sources.Where(s => s.Kind == "folder" && !Directory.Exists(s.Settings.Path)))
         {
             // Not fatal: a share may come back; the sync says so in the source's state until it does.

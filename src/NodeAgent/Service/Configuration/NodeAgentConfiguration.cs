@@ -108,7 +108,20 @@ public static class NodeAgentConfiguration
             }
         }
 
-        return new LoadedConfiguration(null!, settings, development, [], sources, refresh, federation);
+        // Without a site file and without sources: the embedded default indexes a demo corpus the
+        // agent writes itself, so that a first run has something to count.
+        string? demo = null;
+        if (!hasSiteFile && settings.Sources.Count == 0 && !string.IsNullOrWhiteSpace(settings.Catalogue.Path))
+        {
+            demo = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(settings.Catalogue.Path))!, "demo");
+            var demoSettings = new SourceSettings { Kind = "folder", Path = demo, Watch = true };
+            if (ResolveSource("demo", $"{Prefix}Sources:demo", demoSettings, problems) is { } resolved)
+            {
+                sources.Add(resolved);
+            }
+        }
+
+        return new LoadedConfiguration(null!, settings, development, [], sources, refresh, federation) { DemoFolder = demo };
     }
 
     private static FederationEndpoint? ResolveFederation(FederationSettings f, bool development, List<string> problems)
@@ -304,7 +317,11 @@ public sealed record LoadedConfiguration(
     IReadOnlyList<string> Files,
     IReadOnlyList<ResolvedSource> Sources,
     TimeSpan RefreshInterval,
-    FederationEndpoint? Federation);
+    FederationEndpoint? Federation)
+{
+    /// <summary>The demo corpus's folder when the embedded default indexes it (no site file, no sources).</summary>
+    public string? DemoFolder { get; init; }
+}
 
 /// <summary>Where the federation listens and, with mutual TLS, its certificates and admitted requesters.</summary>
 public sealed record FederationEndpoint(System.Net.IPEndPoint Address, FederationTls? Tls, NodeAgent.Federation.Security.RequesterAllowList? Requesters);

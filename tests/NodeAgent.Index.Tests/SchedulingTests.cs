@@ -150,6 +150,21 @@ public sealed class SchedulingTests
     }
 
     [Test]
+    public async Task An_empty_engine_is_replaced_as_soon_as_the_first_records_arrive()
+    {
+        var time = new FakeTimeProvider(Noon);
+        using var catalogue = SiteCatalogue.Open(Path.Combine(_root, "c.db"));
+        using var live = new LiveCountEngine(catalogue, TimeSpan.FromMinutes(5), time);
+        using var stop = new CancellationTokenSource();
+        var run = live.RunAsync(stop.Token);
+        catalogue.Upsert(RandomCatalogue.Records(new Random(4), 10, 5, 2));
+        await WaitForAsync(() => live.Current.SeriesCount == 10);
+        Assert.That(live.Current.SeriesCount, Is.EqualTo(10), "no wait for the interval: there was nothing to answer from");
+        await stop.CancelAsync();
+        Assert.That(async () => await run, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
     public async Task A_watched_folder_is_read_soon_after_files_arrive_not_at_the_next_scheduled_read()
     {
         var time = new FakeTimeProvider(Noon);
@@ -210,17 +225,18 @@ public sealed class SchedulingTests
     {
         var time = new FakeTimeProvider(Noon);
         using var catalogue = SiteCatalogue.Open(Path.Combine(_root, "c.db"));
+        var records = RandomCatalogue.Records(new Random(3), 25, 5, 2);
+        catalogue.Upsert(records.Take(5).ToList());
         using var live = new LiveCountEngine(catalogue, TimeSpan.FromSeconds(5), time);
         using var stop = new CancellationTokenSource();
         var run = live.RunAsync(stop.Token);
-        var records = RandomCatalogue.Records(new Random(3), 20, 5, 2);
-        foreach (var record in records)
+        foreach (var record in records.Skip(5))
         {
             catalogue.Upsert([record]);
         }
 
         await AdvanceAsync(time, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
-        await WaitForAsync(() => live.Current.SeriesCount == 20);
+        await WaitForAsync(() => live.Current.SeriesCount == 25);
         Assert.That(live.Version, Is.EqualTo(2), "one rebuild for the burst");
         await stop.CancelAsync();
         Assert.That(async () => await run, Throws.InstanceOf<OperationCanceledException>());

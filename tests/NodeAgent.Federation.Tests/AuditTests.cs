@@ -58,6 +58,25 @@ public sealed class AuditTests
         Check(renumbered, 8, "does not follow");
 
         Assert.That(AuditVerifier.Verify(Log, new byte[32]).Problem, Does.Contain("line 1 "), "another key");
+
+        // Byte-level edits that parse to the same JSON, and values of the wrong type.
+        Assert.That(original[2], Does.Contain("\\u003C10"), "the log escapes < as JSON allows");
+        Check([.. original[..2], original[2].Replace("\"\\u003C10\"", "\"<10\"", StringComparison.Ordinal), .. original[3..]], 3, "was changed");
+        Check([.. original[..2], original[2].Replace("\"seq\":3", "\"seq\":\"3\"", StringComparison.Ordinal), .. original[3..]], 3, "sequence number");
+        Check([.. original[..2], original[2].Replace("\"seq\":3", "\"seq\":3,\"seq\":3", StringComparison.Ordinal), .. original[3..]], 3, "not an audit entry");
+    }
+
+    [Test]
+    public void A_log_whose_last_line_is_very_long_reopens()
+    {
+        using (var log = AuditLog.Open(Log, Key))
+        {
+            var cells = Enumerable.Range(0, 5000).ToDictionary(i => "manufacturermodel=MODEL " + i, i => "10");
+            log.Record(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Facets", "h", "answered", cells));
+        }
+
+        Write(2);
+        Assert.That(AuditVerifier.Verify(Log, Key).IntactLines, Is.EqualTo(3));
     }
 
     [Test]

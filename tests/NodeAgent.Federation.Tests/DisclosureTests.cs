@@ -66,21 +66,33 @@ public sealed class DisclosureTests
     }
 
     [Test]
-    public void A_single_small_facet_cell_takes_another_with_it_so_neither_can_be_derived_from_the_total()
+    public void Small_facet_cells_are_not_listed_and_take_others_with_them_until_the_withheld_hold_the_threshold()
     {
-        var noNoise = new CountReleaser(new DisclosurePolicy { Epsilon = 0 }, Key);
-        var (cells, modified, suppressed) = FacetReleaser.Release(noNoise, [("CT", 120), ("MR", 64), ("PT", 3)], "q", 1, "modality");
+        var noNoise = new CountReleaser(new DisclosurePolicy { Epsilon = 0, Rounding = 1 }, Key);
+        var (cells, withheld) = FacetReleaser.Release(noNoise, [("CT", 120), ("MR", 64), ("US", 30), ("PT", 3)], "q", 1, "modality");
         Assert.Multiple(() =>
         {
-            Assert.That(suppressed, Is.EqualTo(2));
-            Assert.That(modified, Is.True);
-            Assert.That(cells.Single(c => c.Value == "PT").Suppressed, Is.True);
-            Assert.That(cells.Single(c => c.Value == "MR").Suppressed, Is.True, "the smallest released cell goes with it");
-            Assert.That(cells.Where(c => c.Suppressed).All(c => c.Count.ValueCase == ReleasedCount.ValueOneofCase.None), Is.True, "withheld cells carry no number");
+            Assert.That(cells.Select(c => c.Value), Is.EqualTo(new[] { "CT", "MR" }), "PT withheld, and with it the smallest released cell (US)");
+            Assert.That(withheld, Is.EqualTo(2));
             Assert.That(cells.Single(c => c.Value == "CT").Count.Count, Is.EqualTo(120));
         });
 
-        var (none, _, noneSuppressed) = FacetReleaser.Release(noNoise, [("CT", 120), ("MR", 64)], "q", 1, "modality");
-        Assert.That((noneSuppressed, none.Count(c => c.Suppressed)), Is.EqualTo((0, 0)));
+        // Two small cells together below the threshold: a third goes with them.
+        var (few, fewWithheld) = FacetReleaser.Release(noNoise, [("CT", 120), ("MR", 64), ("PT", 3), ("NM", 2)], "q", 1, "modality");
+        Assert.Multiple(() =>
+        {
+            Assert.That(fewWithheld, Is.EqualTo(3));
+            Assert.That(few.Select(c => c.Value), Is.EqualTo(new[] { "CT" }));
+        });
+
+        var (none, noneWithheld) = FacetReleaser.Release(noNoise, [("CT", 120), ("MR", 64)], "q", 1, "modality");
+        Assert.That((noneWithheld, none.Count), Is.EqualTo((0, 2)));
+    }
+
+    [Test]
+    public void The_noise_is_always_finite()
+    {
+        var releaser = new CountReleaser(new DisclosurePolicy(), Key);
+        Assert.That(Enumerable.Range(0, 100_000).Select(i => releaser.Noise("q" + i, 1, "c")).All(double.IsFinite), Is.True);
     }
 }

@@ -126,9 +126,25 @@ public sealed class FederationServiceTests
         Assert.Multiple(() =>
         {
             Assert.That(count.Patients.FewerThan, Is.EqualTo(10));
-            Assert.That(facets.Cells.Single(c => c.Value == "MG").Suppressed, Is.True);
-            Assert.That(facets.Cells.Count(c => c.Suppressed), Is.GreaterThanOrEqualTo(2), "secondary suppression");
-            Assert.That(facets.Cells.Where(c => !c.Suppressed).All(c => c.Count.Count % 10 == 0), Is.True);
+            Assert.That(count.Instances.FewerThan, Is.EqualTo(10), "a cohort below the threshold is withheld at every level");
+            Assert.That(facets.Cells.Any(c => c.Value == "MG"), Is.False, "a withheld value is not even listed");
+            Assert.That(facets.Disclosure.SuppressedCells, Is.GreaterThanOrEqualTo(2), "secondary suppression");
+            Assert.That(facets.Cells.All(c => c.Count.Count % 10 == 0), Is.True);
+            Assert.That(count.Freshness.Sources.Single().CoveragePercent, Is.EqualTo(100), "coverage, not study counts");
+        });
+    }
+
+    [Test]
+    public async Task An_undefined_level_and_a_flood_of_violations_are_refused_briefly()
+    {
+        var level = (await Assert.ThrowsAsync<RpcException>(async () => await _client.FacetsAsync(new FacetsRequest { Field = "sex", Level = (Level)99 })))!;
+        Assert.That(level.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        var many = QueryTests.Or(Enumerable.Range(0, 200).Select(i => QueryTests.Set("unknown" + i, "x")).ToArray());
+        var flood = (await Assert.ThrowsAsync<RpcException>(async () => await _client.CountAsync(new CountRequest { Query = new Query { Criterion = many } })))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(flood.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(flood.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations, Has.Count.EqualTo(20));
         });
     }
 

@@ -42,7 +42,14 @@ public sealed class LedgerTests
                 Assert.That(reopened.Spent("hub"), Is.EqualTo(9), "a restart forgets nothing (and skips a line cut short)");
                 Assert.That(reopened.TryCharge("hub", "count|a", 4), Is.True);
                 Assert.That(reopened.TryCharge("hub", "count|d", 4), Is.False);
+                Assert.That(reopened.TryCharge("hub", "facets|e", 1), Is.True);
             });
+        }
+
+        // The charge made after the cut-short line survives the next restart.
+        using (var reopened = PrivacyLedger.Open(path, budget: 10, time))
+        {
+            Assert.That(reopened.Spent("hub"), Is.EqualTo(10));
             time.Advance(TimeSpan.FromDays(11));
             Assert.Multiple(() =>
             {

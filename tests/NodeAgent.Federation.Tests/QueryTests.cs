@@ -104,6 +104,7 @@ public sealed class QueryTests
             Assert.That(c, Is.EqualTo(a), "an or of sets of one field is one set");
             Assert.That(d, Is.Not.EqualTo(a));
             Assert.That(notNot, Is.EqualTo("in(sex:F)"));
+            Assert.That(Canonical(Range("age", 0, 60)), Is.EqualTo(Canonical(Range("age", null, 60))), "a bound at the field's limit is no bound");
             Assert.That(Canonical(Set("manufacturer", "A,B")), Is.Not.EqualTo(Canonical(Set("manufacturer", "A", "B"))), "separators in values cannot make two queries alike");
         });
     }
@@ -132,6 +133,9 @@ public sealed class QueryTests
     [TestCase("""{"operand":"XOR","children":[]}""", "operand", "AND or OR")]
     [TestCase("""{"operand":"AND","children":[{"key":"SNOMEDCT423493009","type":"BETWEEN","value":{"min":"old"}}]}""", "children[0]", "cannot be evaluated for age")]
     [TestCase("""not json""", "eucaim_ast_json", "not JSON")]
+    [TestCase("""{"operand":"AND","children":[{"key":"SNOMEDCT423493009","type":"BETWEEN","value":{"min":200,"max":60}}]}""", "children[0]", "cannot be evaluated for age")]
+    [TestCase("""{"operand":"AND","children":[{"key":"SNOMEDCT423493009","type":"BETWEEN","value":{"min":49.5,"max":60}}]}""", "children[0]", "cannot be evaluated for age")]
+    [TestCase("""{"operand":"AND","children":[{"key":"SNOMEDCT423493009","type":"BETWEEN","value":{"min":70,"max":50}}]}""", "children[0]", "cannot be evaluated for age")]
     public void Eucaim_conditions_that_cannot_be_evaluated_are_refused_by_name_never_dropped(string json, string path, string message)
     {
         var e = Assert.Throws<QueryRejectedException>(() => QueryTranslator.Translate(Eucaim(json)))!;

@@ -8,11 +8,14 @@ namespace NodeAgent.Federation.Audit;
 /// <summary>
 /// Writes every federation call to the audit log: who asked, what (the canonical query's hash), and
 /// what was released or why it was refused. The line is written before the answer leaves the node.
-/// Runs inside <see cref="RequesterInterceptor"/>, so refusals of unknown callers are logged by that
-/// one's log lines and the calls audited here are those of admitted requesters.
+/// Runs outside <see cref="RequesterInterceptor"/>, so that refusals of callers (no certificate, not
+/// on the list, without the role, over the rate) are audited too.
 /// </summary>
 public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interceptor
 {
+    // A histogram of thousands of models is recorded by its first cells and its size: lines stay short.
+    private const int MaxCells = 200;
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
@@ -25,12 +28,12 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         }
         catch (RpcException e)
         {
-            log.Record(new AuditEntry(time.GetUtcNow(), RequesterInterceptor.Of(context).Name, method, null, "refused: " + e.StatusCode, null));
+            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, "refused: " + e.StatusCode, null));
             throw;
         }
 
         var (hash, released) = Released(response);
-        log.Record(new AuditEntry(time.GetUtcNow(), RequesterInterceptor.Of(context).Name, method, hash, "answered", released));
+        log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released));
         return response;
     }
 
@@ -45,12 +48,15 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         }
         catch (RpcException e)
         {
-            log.Record(new AuditEntry(time.GetUtcNow(), RequesterInterceptor.Of(context).Name, method, null, "refused: " + e.StatusCode, null));
+            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, "refused: " + e.StatusCode, null));
             throw;
         }
 
-        log.Record(new AuditEntry(time.GetUtcNow(), RequesterInterceptor.Of(context).Name, method, null, "answered", null));
+        log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, "answered", null));
     }
+
+    // Refusals of callers that were never admitted are audited too, without a name to give.
+    private static string Who(ServerCallContext context) => RequesterInterceptor.TryOf(context)?.Name ?? "(not admitted)";
 
     private static (string? Hash, IReadOnlyDictionary<string, string>? Released) Released(object? response) => response switch
     {
@@ -61,7 +67,10 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
             ["series"] = Text(c.Series),
             ["instances"] = Text(c.Instances),
         }),
-        FacetsResponse f => (f.QueryHash, f.Cells.ToDictionary(cell => $"{f.Field}={cell.Value}", cell => cell.Suppressed ? "withheld" : Text(cell.Count))),
+        FacetsResponse f => (f.QueryHash, f.Cells.Take(MaxCells).ToDictionary(cell => $"{f.Field}={cell.Value}", cell => Text(cell.Count))
+            .Append(new KeyValuePair<string, string>("withheld cells", f.Disclosure.SuppressedCells.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Append(new KeyValuePair<string, string>("cells", f.Cells.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .ToDictionary()),
         _ => (null, null),
     };
 

@@ -34,6 +34,18 @@ public sealed class AuditLog : IDisposable
 
     public string Path { get; }
 
+    /// <summary>The sequence number and MAC of the last entry: logged by the service to its journal, as an anchor the file cannot change.</summary>
+    public (long Sequence, string Mac) Head
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_sequence, _previous);
+            }
+        }
+    }
+
     /// <summary>Opens (or creates) the log and continues its chain.</summary>
     /// <exception cref="AuditException">The log's last complete line is not a line of ours.</exception>
     public static AuditLog Open(string path, byte[] key)
@@ -81,18 +93,33 @@ public sealed class AuditLog : IDisposable
                 ["released"] = entry.Released is null ? null : JsonNode.Parse(JsonSerializer.Serialize(entry.Released)),
                 ["prev"] = _previous,
             };
-            var mac = Mac(_key, line.ToJsonString());
-            line["mac"] = mac;
-            var bytes = Encoding.UTF8.GetBytes(line.ToJsonString() + "\n");
-            _file.Write(bytes);
-
-            // To the OS with every line; to the disk at most once a second, which bounds what a
-            // power cut can take without an fsync on every answer.
-            var now = Environment.TickCount64;
-            _file.Flush(flushToDisk: now - _lastSync >= 1000);
-            if (now - _lastSync >= 1000)
+            // The MAC covers the exact text written (the line without its mac field), so that any
+            // byte changed is found, escaping and spacing included.
+            var body = line.ToJsonString();
+            var mac = Mac(_key, body);
+            var bytes = Encoding.UTF8.GetBytes(WithMac(body, mac) + "\n");
+            var length = _file.Length;
+            try
             {
-                _lastSync = now;
+                _file.Write(bytes);
+
+                // To the OS with every line; to the disk at most once a second, which bounds what a
+                // power cut can take without an fsync on every answer.
+                var now = Environment.TickCount64;
+                var toDisk = now - _lastSync >= 1000;
+                _file.Flush(flushToDisk: toDisk);
+                if (toDisk)
+                {
+                    _lastSync = now;
+                }
+            }
+            catch (IOException)
+            {
+                // A line half written would break the chain for every line after it: cut it off.
+                // The answer is not sent (the caller sees the failure).
+                _file.SetLength(length);
+                _file.Seek(0, SeekOrigin.End);
+                throw;
             }
 
             _sequence++;
@@ -121,6 +148,22 @@ public sealed class AuditLog : IDisposable
 
     internal static string Mac(byte[] key, string lineWithoutMac) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(lineWithoutMac)));
 
+    internal const string MacField = ",\"mac\":\"";
+
+    internal static string WithMac(string body, string mac) => body[..^1] + MacField + mac + "\"}";
+
+    /// <summary>The line without its mac field, as it was MACed, and the mac; null when the line does not end in one.</summary>
+    internal static (string Body, string Mac)? SplitMac(string line)
+    {
+        var at = line.LastIndexOf(MacField, StringComparison.Ordinal);
+        if (at < 0 || !line.EndsWith("\"}", StringComparison.Ordinal) || line.Length - at - MacField.Length - 2 != 64)
+        {
+            return null;
+        }
+
+        return (line[..at] + "}", line.Substring(at + MacField.Length, 64));
+    }
+
     private static (long Sequence, string Previous, long CompleteLength) LastEntry(FileStream file, byte[] key)
     {
         if (file.Length == 0)
@@ -128,28 +171,43 @@ public sealed class AuditLog : IDisposable
             return (0, Genesis(key), 0);
         }
 
-        // Only the tail is read: the last complete line continues the chain.
+        // Read backwards until the last complete line is whole in the buffer (lines have no fixed limit).
         var tail = (int)Math.Min(file.Length, 64 * 1024);
-        var buffer = new byte[tail];
-        file.Seek(-tail, SeekOrigin.End);
-        file.ReadExactly(buffer);
-        var end = Array.LastIndexOf(buffer, (byte)'\n');
-        if (end < 0)
+        byte[] buffer;
+        int end, start;
+        while (true)
         {
-            return file.Length <= tail ? (0, Genesis(key), 0) : throw new AuditException($"The audit log's last line is longer than 64 KiB: it is not an audit log of ours.");
-        }
+            buffer = new byte[tail];
+            file.Seek(-tail, SeekOrigin.End);
+            file.ReadExactly(buffer);
+            end = Array.LastIndexOf(buffer, (byte)'\n');
+            if (end < 0 && file.Length <= tail)
+            {
+                return (0, Genesis(key), 0); // not one complete line: all of it was cut short
+            }
 
-        var start = Array.LastIndexOf(buffer, (byte)'\n', Math.Max(0, end - 1)) + 1;
-        if (end == 0)
-        {
-            start = 0;
+            start = end <= 0 ? -1 : Array.LastIndexOf(buffer, (byte)'\n', end - 1);
+            if (end >= 0 && (start >= 0 || file.Length <= tail))
+            {
+                start++;
+                break;
+            }
+
+            if (tail >= file.Length || tail >= 64 * 1024 * 1024)
+            {
+                throw new AuditException("The audit log's last line is longer than 64 MiB: it is not an audit log of ours.");
+            }
+
+            tail = (int)Math.Min(file.Length, (long)tail * 4);
         }
 
         var completeLength = file.Length - tail + end + 1;
         try
         {
-            var last = JsonNode.Parse(buffer.AsSpan(start, end - start))!.AsObject();
-            return (last["seq"]!.GetValue<long>(), last["mac"]!.GetValue<string>(), completeLength);
+            var text = Encoding.UTF8.GetString(buffer, start, end - start);
+            var last = JsonNode.Parse(text)!.AsObject();
+            var split = SplitMac(text) ?? throw new FormatException("no mac");
+            return (last["seq"]!.GetValue<long>(), split.Mac, completeLength);
         }
         catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException)
         {

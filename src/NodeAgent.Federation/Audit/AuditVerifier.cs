@@ -6,7 +6,9 @@ namespace NodeAgent.Federation.Audit;
 /// <summary>
 /// Checks an audit log's chain from its first line: every line parses, sequence numbers follow one
 /// another from 1, each line names the MAC of the line before it (the first, the key's genesis), and
-/// each MAC is right under the key. The first break is reported with its line number.
+/// each MAC is right under the key, over the exact text of the line. The first break is reported with
+/// its line number. Lines cut off the end leave a shorter intact chain: compare the last sequence
+/// number and MAC reported with the ones the service logs (its journal), which the log cannot change.
 /// </summary>
 public static class AuditVerifier
 {
@@ -19,43 +21,44 @@ public static class AuditVerifier
         foreach (var text in File.ReadLines(path))
         {
             lineNumber++;
-            JsonObject line;
+            long? sequence;
+            string? prev;
             try
             {
-                line = JsonNode.Parse(text)?.AsObject() ?? throw new JsonException("empty");
+                var line = JsonNode.Parse(text)?.AsObject() ?? throw new JsonException("empty");
+                sequence = line["seq"] is JsonValue s && s.TryGetValue<long>(out var n) ? n : null;
+                prev = line["prev"] is JsonValue p && p.TryGetValue<string>(out var t) ? t : null;
             }
-            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
             {
-                return new AuditVerification(lineNumber - 1, $"line {lineNumber} is not an audit entry (edited, or not written by NodeAgent)");
+                return new AuditVerification(lineNumber - 1, $"line {lineNumber} is not an audit entry (edited, or not written by NodeAgent)", null, null);
             }
 
-            var mac = line["mac"]?.GetValue<string>();
-            line.Remove("mac");
-            if (line["seq"]?.GetValue<long>() != expected)
+            if (sequence != expected)
             {
-                return new AuditVerification(lineNumber - 1, $"line {lineNumber} has sequence number {line["seq"]}, {expected} was expected: a line was deleted, inserted or moved");
+                return new AuditVerification(lineNumber - 1, $"line {lineNumber} has sequence number {sequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}, {expected} was expected: a line was deleted, inserted or moved", expected - 1, previous);
             }
 
-            if (line["prev"]?.GetValue<string>() != previous)
+            if (prev != previous)
             {
-                return new AuditVerification(lineNumber - 1, $"line {lineNumber} does not follow the line before it: a line was deleted, inserted or moved");
+                return new AuditVerification(lineNumber - 1, $"line {lineNumber} does not follow the line before it: a line was deleted, inserted or moved", expected - 1, previous);
             }
 
-            if (mac is null || !string.Equals(AuditLog.Mac(key, line.ToJsonString()), mac, StringComparison.Ordinal))
+            if (AuditLog.SplitMac(text) is not { } split || !string.Equals(AuditLog.Mac(key, split.Body), split.Mac, StringComparison.Ordinal))
             {
-                return new AuditVerification(lineNumber - 1, $"line {lineNumber} was changed after it was written (or the site secret is not the one it was written under)");
+                return new AuditVerification(lineNumber - 1, $"line {lineNumber} was changed after it was written (or the site secret is not the one it was written under)", expected - 1, previous);
             }
 
-            previous = mac;
+            previous = split.Mac;
             expected++;
         }
 
-        return new AuditVerification(lineNumber, null);
+        return new AuditVerification(lineNumber, null, expected - 1, previous);
     }
 }
 
-/// <summary>How many lines are intact from the start, and the first problem (null: the whole log is intact).</summary>
-public sealed record AuditVerification(int IntactLines, string? Problem)
+/// <summary>How many lines are intact from the start, the first problem (null: intact), and the last intact entry's sequence number and MAC.</summary>
+public sealed record AuditVerification(int IntactLines, string? Problem, long? LastSequence, string? LastMac)
 {
     public bool IsIntact => Problem is null;
 }

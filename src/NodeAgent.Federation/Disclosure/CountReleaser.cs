@@ -48,9 +48,9 @@ public sealed class CountReleaser(DisclosurePolicy policy, byte[] noiseKey)
 
         var mac = HMACSHA256.HashData(noiseKey, Encoding.UTF8.GetBytes($"{queryHash}|{dataFingerprint:x16}|{cell}"));
 
-        // 53 random bits: a uniform u in (0, 1), never exactly 0 or 1.
+        // 53 random bits: a uniform u strictly inside (0, 1) (0.5 ulp off either end would round to 1).
         var bits = BinaryPrimitives.ReadUInt64BigEndian(mac) >> 11;
-        var u = (bits + 0.5) / (1UL << 53);
+        var u = (bits + 1.0) / ((1UL << 53) + 1.0);
         var centred = u - 0.5;
         return -(1 / Policy.Epsilon) * Math.Sign(centred) * Math.Log(1 - (2 * Math.Abs(centred)));
     }

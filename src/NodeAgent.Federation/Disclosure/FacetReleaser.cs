@@ -3,43 +3,41 @@ using NodeAgent.Federation.V1;
 namespace NodeAgent.Federation.Disclosure;
 
 /// <summary>
-/// Releases a histogram: each cell through <see cref="CountReleaser"/> (small cells withheld), then
-/// secondary suppression: when exactly one cell is withheld, the smallest released cell is withheld
-/// too, so that the withheld value cannot be recovered as the total minus the others (the total is
-/// available from a Count of the same query).
+/// Releases a histogram: each cell through <see cref="CountReleaser"/>; small cells are withheld, and
+/// then more (the smallest released first) until the withheld cells together hold at least the
+/// threshold, so that no withheld value can be derived as the total (from a Count of the same query)
+/// minus the released cells. Withheld cells are not listed at all: a listed value would tell that
+/// records with it exist.
 /// </summary>
 public static class FacetReleaser
 {
-    public static (List<FacetCell> Cells, bool Modified, int Suppressed) Release(CountReleaser releaser, IReadOnlyList<(string Value, long Count)> cells, string queryHash, ulong dataFingerprint, string field)
+    public static (List<FacetCell> Cells, int Withheld) Release(CountReleaser releaser, IReadOnlyList<(string Value, long Count)> cells, string queryHash, ulong dataFingerprint, string field)
     {
         ArgumentNullException.ThrowIfNull(releaser);
         ArgumentNullException.ThrowIfNull(cells);
-        var modified = false;
-        var released = new List<(FacetCell Cell, long TrueCount)>();
+        var released = new List<(string Value, long TrueCount, ReleasedCount Count)>();
         foreach (var (value, count) in cells)
         {
-            var (count2, changed) = releaser.Release(count, queryHash, dataFingerprint, $"facet|{field}|{value}");
-            modified |= changed;
-            released.Add((new FacetCell { Value = value, Count = count2, Suppressed = count2.ValueCase == ReleasedCount.ValueOneofCase.FewerThan }, count));
+            released.Add((value, count, releaser.Release(count, queryHash, dataFingerprint, $"facet|{field}|{value}").Released));
         }
 
-        if (released.Count(r => r.Cell.Suppressed) == 1 && released.Count > 1)
+        bool Withheld((string, long, ReleasedCount Count) cell) => cell.Count.ValueCase != ReleasedCount.ValueOneofCase.Count;
+        var withheld = released.Where(Withheld).ToList();
+        if (withheld.Count > 0)
         {
-            // The smallest by its released value: choosing by the true count would itself leak it.
-            var partner = released.Where(r => !r.Cell.Suppressed).MinBy(r => r.Cell.Count.Count);
-            partner.Cell.Count = new ReleasedCount { FewerThan = 0 };
-            partner.Cell.Suppressed = true;
-            modified = true;
+            // Chosen by their released values (choosing by true counts would itself tell them).
+            foreach (var partner in released.Where(c => !Withheld(c)).OrderBy(c => c.Count.Count).ThenBy(c => c.Value, StringComparer.Ordinal).ToList())
+            {
+                if (withheld.Count >= 2 && withheld.Sum(c => c.TrueCount) >= releaser.Policy.Threshold)
+                {
+                    break;
+                }
+
+                withheld.Add(partner);
+            }
         }
 
-        foreach (var (cell, _) in released.Where(r => r.Cell.Suppressed))
-        {
-            // A withheld cell says only that it is withheld: "fewer than the threshold" would be
-            // false for a cell withheld to protect another.
-            cell.Count = new ReleasedCount();
-        }
-
-        var suppressed = released.Count(r => r.Cell.Suppressed);
-        return (released.Select(r => r.Cell).ToList(), modified, suppressed);
+        var kept = released.Where(c => !withheld.Contains(c)).Select(c => new FacetCell { Value = c.Value, Count = c.Count }).ToList();
+        return (kept, withheld.Count);
     }
 }

@@ -54,7 +54,14 @@ public sealed class PrivacyLedger : IDisposable
             }
         }
 
-        var ledger = new PrivacyLedger(path, budget, time, new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true });
+        var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        if (writer.BaseStream.Length > 0 && LastByte(path) != '\n')
+        {
+            // A line cut short by a crash: the next charge starts on a line of its own.
+            writer.WriteLine();
+        }
+
+        var ledger = new PrivacyLedger(path, budget, time, writer);
         foreach (var charge in charges)
         {
             ledger.Apply(charge);
@@ -116,6 +123,13 @@ public sealed class PrivacyLedger : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    private static int LastByte(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(-1, SeekOrigin.End);
+        return stream.ReadByte();
+    }
 
     private string Period() => _time.GetUtcNow().ToString("yyyy-MM", CultureInfo.InvariantCulture);
 

@@ -40,9 +40,16 @@ public sealed class CanonicalQuery
         AnyOf any => Group(any.Items, and: false),
         NoneOf { Item: var inner } => Normalise(inner) is NoneOf { Item: var twice } ? twice : new NoneOf(Normalise(inner)),
         InSet set => new InSet(set.Field, set.Values.Select(v => v.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()),
-        InRange range => range,
+        InRange range => Clamp(range),
         _ => throw new ArgumentException($"Unknown criterion {criterion.GetType().Name}.", nameof(criterion)),
     };
+
+    // A bound at or beyond the field's own limit is no bound: age 0..60 is age *..60.
+    private static InRange Clamp(InRange range)
+    {
+        var field = FederationFields.All.FirstOrDefault(f => f.Field == range.Field);
+        return field is null ? range : new InRange(range.Field, range.Min <= field.Min ? null : range.Min, range.Max >= field.Max ? null : range.Max);
+    }
 
     private static Criterion Group(IReadOnlyList<Criterion> items, bool and)
     {

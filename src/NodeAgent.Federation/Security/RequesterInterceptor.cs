@@ -30,11 +30,25 @@ public sealed partial class RequesterInterceptor(ILogger<RequesterInterceptor> l
         return continuation(request, responseStream, context);
     }
 
-    /// <summary>The requester of a call admitted by this interceptor.</summary>
-    public static Requester Of(ServerCallContext context)
+    /// <summary>The requester of a call admitted by this interceptor; null when none was (fail closed).</summary>
+    public static Requester? TryOf(ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.UserState.TryGetValue(UserStateKey, out var value) && value is Requester requester ? requester : Requester.Development;
+        return context.UserState.TryGetValue(UserStateKey, out var value) && value is Requester requester ? requester : null;
+    }
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Admit(context);
+        return continuation(requestStream, context);
+    }
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Admit(context);
+        return continuation(requestStream, responseStream, context);
     }
 
     private void Admit(ServerCallContext context)

@@ -20,24 +20,26 @@ namespace NodeAgent.Federation.Service;
 /// </summary>
 public sealed partial class NodeFederationService(INodeCatalogue catalogue, CountReleaser releaser, FederationOptions options, ILogger<NodeFederationService> logger, PrivacyLedger? ledger = null) : NodeFederation.NodeFederationBase
 {
+    private const int MaxViolations = 20;
+
     private static readonly string Version = typeof(NodeFederationService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public override Task<CountResponse> Count(CountRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = Canonical(request.Query);
-
-        // Four numbers are released, each with its own noise: four times epsilon.
-        Charge(context, "count|" + query.Hash, 4 * releaser.Policy.Epsilon);
         var engine = catalogue.Engine;
+
+        // Four numbers are released, each with its own noise: four times epsilon. The noise is drawn
+        // for this data: after the catalogue changes the same query is a new release, and is charged.
+        Charge(context, $"count|{query.Hash}|{engine.Fingerprint:x16}", 4 * releaser.Policy.Epsilon);
         var result = engine.Count(query.Criterion);
-        var modified = false;
-        ReleasedCount Release(long value, string level)
-        {
-            var (released, changed) = releaser.Release(value, query.Hash, engine.Fingerprint, level);
-            modified |= changed;
-            return released;
-        }
+
+        // A cohort of fewer patients than the threshold is withheld whole: its series or instance
+        // counts would tell that it exists.
+        var smallCohort = result.Patients < releaser.Policy.Threshold;
+        ReleasedCount Release(long value, string level) =>
+            smallCohort ? new ReleasedCount { FewerThan = releaser.Policy.Threshold } : releaser.Release(value, query.Hash, engine.Fingerprint, level).Released;
 
         var response = new CountResponse
         {
@@ -48,7 +50,7 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
             QueryHash = query.Hash,
             Freshness = Freshness(),
         };
-        response.Disclosure = Disclosure(modified, 0);
+        response.Disclosure = Disclosure(0);
         LogAnswered(logger, "Count", query.Hash);
         return Task.FromResult(response);
     }
@@ -67,17 +69,22 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
             throw Invalid([new QueryViolation("field", $"'{QueryTranslator.Shorten(request.Field)}' is not a field for facets; they are {string.Join(", ", FederationFields.All.Where(f => f.Facets).Select(f => f.Name))}")]);
         }
 
+        if (!System.Enum.IsDefined(request.Level))
+        {
+            throw Invalid([new QueryViolation("level", "the level is LEVEL_PATIENTS, LEVEL_STUDIES, LEVEL_SERIES or LEVEL_INSTANCES")]);
+        }
+
         var query = Canonical(request.Query);
         var level = request.Level == Level.Unspecified ? Level.Studies : request.Level;
-
-        // The cells are disjoint: one epsilon for the whole histogram.
-        Charge(context, $"facets|{field.Name}|{level}|{query.Hash}", releaser.Policy.Epsilon);
         var engine = catalogue.Engine;
+
+        // The cells are disjoint: one epsilon for the whole histogram, for this data.
+        Charge(context, $"facets|{field.Name}|{level}|{query.Hash}|{engine.Fingerprint:x16}", releaser.Policy.Epsilon);
         var cells = engine.Facets(field.Field, query.Criterion).Select(c => (c.Value, At(c.Count, level))).ToList();
-        var (released, modified, suppressed) = FacetReleaser.Release(releaser, cells, query.Hash, engine.Fingerprint, $"{field.Name}|{level}");
+        var (released, suppressed) = FacetReleaser.Release(releaser, cells, query.Hash, engine.Fingerprint, $"{field.Name}|{level}");
         var response = new FacetsResponse { Field = field.Name, Level = level, QueryHash = query.Hash, Freshness = Freshness() };
         response.Cells.AddRange(released);
-        response.Disclosure = Disclosure(modified, suppressed);
+        response.Disclosure = Disclosure(suppressed);
         LogAnswered(logger, "Facets", query.Hash);
         return Task.FromResult(response);
     }
@@ -94,7 +101,7 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
 
     public override Task<NodeInfo> GetNodeInfo(GetNodeInfoRequest request, ServerCallContext context)
     {
-        var info = new NodeInfo { SiteId = options.SiteId, Version = Version, Freshness = Freshness(), Disclosure = Disclosure(false, 0) };
+        var info = new NodeInfo { SiteId = options.SiteId, Version = Version, Freshness = Freshness(), Disclosure = Disclosure(0) };
         info.Capabilities.Add("count");
         if (options.FacetsEnabled)
         {
@@ -124,7 +131,8 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
             return;
         }
 
-        var requester = RequesterInterceptor.Of(context).Name;
+        // No requester admitted (no interceptor in front): nothing may be charged to nobody.
+        var requester = RequesterInterceptor.TryOf(context)?.Name ?? throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied, "No admitted requester."));
         if (!ledger.TryCharge(requester, key, epsilon))
         {
             LogBudgetSpent(logger, requester);
@@ -152,8 +160,10 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
         }
     }
 
-    private static RpcException Invalid(IReadOnlyList<QueryViolation> violations)
+    private static RpcException Invalid(IReadOnlyList<QueryViolation> all)
     {
+        // A few problems are enough to act on, and trailers stay far below HTTP header limits.
+        var violations = all.Take(MaxViolations).ToList();
         var badRequest = new BadRequest();
         badRequest.FieldViolations.AddRange(violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Path, Description = v.Description }));
         var status = new Google.Rpc.Status
@@ -183,8 +193,8 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
         {
             Name = s.Id,
             Kind = s.Kind,
-            StudiesSeen = s.StudiesSeen,
-            StudiesIndexed = s.StudiesIndexed,
+            // Coverage as a whole percentage, never the numbers: a small source's study count is itself a count.
+            CoveragePercent = s.StudiesSeen == 0 ? 0 : (int)Math.Floor(100.0 * Math.Min(s.StudiesIndexed, s.StudiesSeen) / s.StudiesSeen),
             FullSyncUnderWay = s.FullPass is not null,
             LastSyncFailed = s.ConsecutiveFailures > 0,
         };
@@ -201,9 +211,11 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
         return freshness;
     }
 
-    private V1.Disclosure Disclosure(bool modified, int suppressed) => new()
+    // "Modified" says whether the policy can change numbers, not whether it changed these ones: an
+    // answer flagged unchanged would reveal exact counts.
+    private V1.Disclosure Disclosure(int suppressed) => new()
     {
-        Modified = modified,
+        Modified = releaser.Policy.Epsilon > 0 || releaser.Policy.Rounding > 1 || releaser.Policy.Threshold > 1 || suppressed > 0,
         Threshold = releaser.Policy.Threshold,
         Rounding = releaser.Policy.Rounding,
         Epsilon = releaser.Policy.Epsilon,

@@ -82,9 +82,9 @@ internal static partial class NodeAgentService
             builder.Services.AddSingleton(_ => new RequesterRateLimiter(federation.Disclosure.RequestsPerSecond, federation.Disclosure.Burst));
             builder.Services.AddGrpc(o =>
             {
-                // Outermost first: who asks, then the audit line around the answer.
-                o.Interceptors.Add<RequesterInterceptor>();
+                // Outermost first: the audit line around everything, refusals included; then who asks.
                 o.Interceptors.Add<AuditInterceptor>();
+                o.Interceptors.Add<RequesterInterceptor>();
             });
             if (endpoint.Requesters is { } requesters)
             {
@@ -113,6 +113,15 @@ internal static partial class NodeAgentService
             app.MapGrpcReflectionService();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NodeAgent.Federation");
             var address = endpoint.Address.ToString();
+            var auditLog = app.Services.GetRequiredService<AuditLog>();
+            void LogHead(string when)
+            {
+                var (sequence, mac) = auditLog.Head;
+                LogAuditHead(logger, when, auditLog.Path, sequence, mac[..16]);
+            }
+
+            app.Lifetime.ApplicationStarted.Register(() => LogHead("start"));
+            app.Lifetime.ApplicationStopping.Register(() => LogHead("stop"));
             if (endpoint.Tls is { } tls)
             {
                 var requesters = endpoint.Requesters!.Entries.Count;
@@ -134,6 +143,9 @@ internal static partial class NodeAgentService
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Federation: plain-text gRPC on {Endpoint} (development mode). Ask it: nodeagent hub count --node http://{Endpoint}")]
     private static partial void LogFederation(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Audit log at {When}: {Path}, last entry {Sequence}, MAC {Mac} (an anchor for nodeagent audit verify: a log cut short shows an earlier last entry)")]
+    private static partial void LogAuditHead(ILogger logger, string when, string path, long sequence, string mac);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Federation: gRPC over mutual TLS on {Endpoint}, {Requesters} requester(s) admitted; the node's certificate expires on {Expires}")]
     private static partial void LogFederationTls(ILogger logger, string endpoint, int requesters, string expires);

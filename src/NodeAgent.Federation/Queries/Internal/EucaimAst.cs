@@ -211,9 +211,12 @@ internal static class EucaimAst
         switch (type)
         {
             case "BETWEEN" when value.ValueKind == JsonValueKind.Object:
-                var min = Number(value, "min");
-                var max = Number(value, "max");
-                if (min is null && max is null)
+                // A bound given but not usable is refused, never dropped (that would widen the range).
+                var hasMin = value.TryGetProperty("min", out var minValue) && minValue.ValueKind != JsonValueKind.Null;
+                var hasMax = value.TryGetProperty("max", out var maxValue) && maxValue.ValueKind != JsonValueKind.Null;
+                var min = hasMin ? Number(minValue) : null;
+                var max = hasMax ? Number(maxValue) : null;
+                if ((!hasMin && !hasMax) || (hasMin && min is null) || (hasMax && max is null) || min > max)
                 {
                     break;
                 }

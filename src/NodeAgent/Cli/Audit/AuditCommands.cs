@@ -34,7 +34,7 @@ internal static class AuditCommands
             var result = AuditVerifier.Verify(path, siteSecret.DeriveKey("audit-log"));
             if (result.IsIntact)
             {
-                output.WriteLine($"audit: {Path.GetFullPath(path)}: {result.IntactLines} entries, chain intact.");
+                output.WriteLine($"audit: {Path.GetFullPath(path)}: {result.IntactLines} entries, chain intact; the last is entry {result.LastSequence}, MAC {result.LastMac?[..16]} (compare with the service's journal: lines cut off the end leave an intact but shorter chain).");
                 return Task.FromResult(0);
             }
 

@@ -110,7 +110,7 @@ internal static class HubCommands
                 output.WriteLine($"{"node",-32} {"patients",9} {"studies",9} {"series",9} {"instances",10} {"ms",7}  status");
                 foreach (var a in answers)
                 {
-                    output.WriteLine($"{a.Node.ToString().TrimEnd('/'),-32} {Text(a.Answer?.Patients),9} {Text(a.Answer?.Studies),9} {Text(a.Answer?.Series),9} {Text(a.Answer?.Instances),10} {a.Elapsed.TotalMilliseconds,7:F0}  {a.Problem ?? (a.Answer!.Disclosure.Modified ? "ok (disclosure control applied)" : "ok")}");
+                    output.WriteLine($"{a.Node.ToString().TrimEnd('/'),-32} {Text(a.Answer?.Patients),9} {Text(a.Answer?.Studies),9} {Text(a.Answer?.Series),9} {Text(a.Answer?.Instances),10} {a.Elapsed.TotalMilliseconds,7:F0}  {a.Problem ?? (a.Answer!.Disclosure?.Modified == true ? "ok (disclosure control applied)" : "ok")}");
                 }
 
                 output.WriteLine($"{"total of released values",-32} {Total(answers, r => r.Patients),9} {Total(answers, r => r.Studies),9} {Total(answers, r => r.Series),9} {Total(answers, r => r.Instances),10}");
@@ -141,8 +141,9 @@ internal static class HubCommands
                     continue;
                 }
 
-                var sources = string.Join("; ", info.Freshness.Sources.Select(s => $"{s.Name} ({s.Kind}) last sync {(s.LastSuccessfulSync is { } t ? t.ToDateTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never")}, {s.StudiesIndexed} of {s.StudiesSeen} studies{(s.LastSyncFailed ? ", failing" : "")}"));
-                output.WriteLine($"{a.Node}: site {info.SiteId}, NodeAgent {info.Version}; answers {string.Join(", ", info.Capabilities)}; fields {string.Join(", ", info.Fields.Select(f => f.Name))}; threshold {info.Disclosure.Threshold}, rounding {info.Disclosure.Rounding}, epsilon {info.Disclosure.Epsilon.ToString(CultureInfo.InvariantCulture)}; sources: {(sources.Length == 0 ? "none" : sources)}");
+                var sources = string.Join("; ", (info.Freshness?.Sources ?? []).Select(s => $"{s.Name} ({s.Kind}) last sync {(s.LastSuccessfulSync is { } t ? t.ToDateTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never")}, {s.CoveragePercent}% of its studies indexed{(s.FullSyncUnderWay ? ", a full sync under way" : "")}{(s.LastSyncFailed ? ", failing" : "")}"));
+                var policy = info.Disclosure is { } d ? $"threshold {d.Threshold}, rounding {d.Rounding}, epsilon {d.Epsilon.ToString(CultureInfo.InvariantCulture)}" : "no disclosure policy stated";
+                output.WriteLine($"{a.Node}: site {info.SiteId}, NodeAgent {info.Version}; answers {string.Join(", ", info.Capabilities)}; fields {string.Join(", ", info.Fields.Select(f => f.Name))}; {policy}; sources: {(sources.Length == 0 ? "none" : sources)}");
             }
 
             return answers.All(a => a.Answer is not null) ? 0 : 3;

@@ -128,6 +128,48 @@ public sealed class CrawlPassTests
     }
 
     [Test]
+    public async Task A_pass_resumed_on_a_later_day_keeps_its_work_and_adds_the_days_since()
+    {
+        var pacs = SimulatedPacs.Random(new Random(14), studies: 80, cap: 8);
+        pacs.Studies.Add(new SimulatedStudy("9.9.9.2", new DateOnly(2026, 1, 2), "LATE", ["9.9.9.2.1"]));
+        var day1 = new DateWindow(Everything.From, new DateOnly(2026, 1, 1));
+        var day2 = new DateWindow(Everything.From, new DateOnly(2026, 1, 3));
+        var db = Path.Combine(_root, "catalogue.db");
+        pacs.FailAtStudyQuery = 6;
+        using (var catalogue = SiteCatalogue.Open(db))
+        {
+            Assert.That(async () => await RunAsync(catalogue, pacs, SyncScope.Full, day1), Throws.TypeOf<IOException>());
+        }
+
+        pacs.FailAtStudyQuery = -1;
+        CrawlResult resumed;
+        using (var catalogue = SiteCatalogue.Open(db))
+        {
+            resumed = await RunAsync(catalogue, pacs, SyncScope.Full, day2);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(resumed.Resumed, Is.True, "the next day's run resumed the pass instead of starting again");
+            Assert.That(Snapshot(db).Count(r => r.Contains("|9.9.9.2|", StringComparison.Ordinal)), Is.EqualTo(1), "the day after the first range is crawled too");
+            Assert.That(Snapshot(db), Has.Count.EqualTo(pacs.Studies.Sum(st => st.Series.Count)));
+        });
+    }
+
+    [Test]
+    public void Times_read_back_as_local_are_kept_as_utc()
+    {
+        var local = new DateTime(2026, 6, 1, 12, 0, 0, DateTimeKind.Local);
+        var state = new SourceState { LastFullSync = local, LastSyncStarted = local.ToUniversalTime() };
+        Assert.Multiple(() =>
+        {
+            Assert.That(state.LastFullSync!.Value.Kind, Is.EqualTo(DateTimeKind.Utc));
+            Assert.That(state.LastFullSync, Is.EqualTo(local.ToUniversalTime()));
+            Assert.That(state.LastSyncStarted, Is.EqualTo(local.ToUniversalTime()));
+        });
+    }
+
+    [Test]
     public void The_next_scope_is_full_until_a_full_sync_completed_and_while_one_is_under_way()
     {
         Assert.Multiple(() =>

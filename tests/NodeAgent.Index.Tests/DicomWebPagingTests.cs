@@ -36,10 +36,37 @@ public sealed class DicomWebPagingTests
         }
     }
 
+    [Test]
+    public async Task A_sync_of_the_recent_days_without_a_cap_is_one_query_not_a_split_to_single_days()
+    {
+        var studies = Enumerable.Range(0, 5).Select(i => $"1.2.826.0.1.78.{i}").ToList();
+        using var handler = new ShiftingQido(studies) { Shift = false };
+        using var http = new HttpClient(handler);
+        var root = Directory.CreateTempSubdirectory("nodeagent-qido-").FullName;
+        try
+        {
+            using var catalogue = SiteCatalogue.Open(Path.Combine(root, "c.db"));
+            var source = new DicomWebSource("web", http, new Uri("http://pacs.invalid/dicom-web"), new PseudonymGenerator(SiteSecret.FromBytes(new byte[32])));
+            var result = await source.SyncAsync(catalogue, SyncScope.Recent);
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.Windows, Is.EqualTo(1));
+                Assert.That(result.CappedDays, Is.Zero);
+                Assert.That(catalogue.GetSource("web")!.LastError, Is.Null);
+            });
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     /// <summary>QIDO-RS over a list of studies; the first study is deleted after the first page is served.</summary>
     private sealed class ShiftingQido(List<string> studies) : HttpMessageHandler
     {
         public string? Deleted { get; private set; }
+
+        public bool Shift { get; init; } = true;
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -52,7 +79,7 @@ public sealed class DicomWebPagingTests
                 var offset = int.Parse(query["offset"]!, CultureInfo.InvariantCulture);
                 var page = studies.Skip(offset).Take(limit).ToList();
                 body = "[" + string.Join(",", page.Select(uid => $$$"""{"0020000D":{"vr":"UI","Value":["{{{uid}}}"]},"00100020":{"vr":"LO","Value":["P-{{{uid}}}"]},"00080020":{"vr":"DA","Value":["20200101"]}}""")) + "]";
-                if (offset > 0 && Deleted is null)
+                if (Shift && offset > 0 && Deleted is null)
                 {
                     Deleted = studies[0];
                     studies.RemoveAt(0);

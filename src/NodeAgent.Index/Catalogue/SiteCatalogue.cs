@@ -343,7 +343,16 @@ public sealed class SiteCatalogue : IDisposable
             throw;
         }
 
-        _db.Commit();
+        try
+        {
+            _db.Commit();
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+
         if (checkpoint)
         {
             _db.Checkpoint();
@@ -361,10 +370,24 @@ public sealed class SiteCatalogue : IDisposable
             return;
         }
 
+        // The new connection is opened before the old one is let go: a failure leaves the old one working.
         _db.Checkpoint();
-        _db.Dispose();
-        _db = new LiteDatabase(ConnectionFor(readOnly: false));
         _writtenSinceOpen = 0;
+        LiteDatabase fresh;
+        try
+        {
+            fresh = new LiteDatabase(ConnectionFor(readOnly: false));
+        }
+#pragma warning disable CA1031 // Reopening is housekeeping: the catalogue goes on with its current connection.
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return;
+        }
+
+        var old = _db;
+        _db = fresh;
+        old.Dispose();
     }
 
     private ConnectionString ConnectionFor(bool readOnly) => new() { Filename = Path, Connection = ConnectionType.Direct, ReadOnly = readOnly };
@@ -394,11 +417,17 @@ public sealed class SiteCatalogue : IDisposable
                 List<SeriesRecord> chunk;
                 try
                 {
-                    using var db = new LiteDatabase(ConnectionFor(readOnly: true));
-                    var collection = db.GetCollection<SeriesRecord>(SeriesCollection);
+                    // Under the writer's gate: a read-only connection reading while the writer
+                    // checkpoints (which rewrites the data file and truncates its log) can meet pages
+                    // half moved. A chunk is read whole, then the gate is let go for writers.
+                    lock (_gate)
+                    {
+                        using var db = new LiteDatabase(ConnectionFor(readOnly: true));
+                        var collection = db.GetCollection<SeriesRecord>(SeriesCollection);
 
-                    // In _id order through the primary index, each chunk after the last one's end.
-                    chunk = (last is null ? collection.Find(Query.All(), 0, RecordsPerChunk) : collection.Find(Query.GT("_id", last), 0, RecordsPerChunk)).ToList();
+                        // In _id order through the primary index, each chunk after the last one's end.
+                        chunk = (last is null ? collection.Find(Query.All(), 0, RecordsPerChunk) : collection.Find(Query.GT("_id", last), 0, RecordsPerChunk)).ToList();
+                    }
                 }
 #pragma warning disable CA1031 // Damaged pages surface as whatever LiteDB's reader meets.
                 catch (Exception e) when (e is not OutOfMemoryException and not CatalogueException)

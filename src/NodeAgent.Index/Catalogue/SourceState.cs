@@ -3,6 +3,11 @@ namespace NodeAgent.Index.Catalogue;
 /// <summary>What the catalogue knows of one source's sync: how fresh, how complete, what went wrong.</summary>
 public sealed class SourceState
 {
+    private DateTime? _lastSyncStarted;
+    private DateTime? _lastSuccessfulSync;
+    private DateTime? _lastFullSync;
+    private DateTime? _lastRecentSync;
+
     /// <summary>The source's name (its identity in the catalogue).</summary>
     public string Id { get; set; } = "";
 
@@ -12,9 +17,9 @@ public sealed class SourceState
     /// <summary>Where it is (a folder path, AE@host:port, a URL): shown to the site's staff, never exported.</summary>
     public string Location { get; set; } = "";
 
-    public DateTime? LastSyncStarted { get; set; }
+    public DateTime? LastSyncStarted { get => _lastSyncStarted; set => _lastSyncStarted = Utc(value); }
 
-    public DateTime? LastSuccessfulSync { get; set; }
+    public DateTime? LastSuccessfulSync { get => _lastSuccessfulSync; set => _lastSuccessfulSync = Utc(value); }
 
     public int SeriesIndexed { get; set; }
 
@@ -41,11 +46,14 @@ public sealed class SourceState
     public CrawlPass? RecentPass { get; set; }
 
     /// <summary>When the last full crawl completed: deletions in the PACS are noticed then.</summary>
-    public DateTime? LastFullSync { get; set; }
+    public DateTime? LastFullSync { get => _lastFullSync; set => _lastFullSync = Utc(value); }
 
     /// <summary>When the last crawl of the recent days completed.</summary>
-    public DateTime? LastRecentSync { get; set; }
+    public DateTime? LastRecentSync { get => _lastRecentSync; set => _lastRecentSync = Utc(value); }
 
     /// <summary>Syncs that failed in a row (a PACS outage); 0 after a success.</summary>
     public int ConsecutiveFailures { get; set; }
+
+    // LiteDB hands stored times back as local times: every time here is UTC, whatever it was read as.
+    internal static DateTime? Utc(DateTime? value) => value is { } v ? (v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime()) : null;
 }

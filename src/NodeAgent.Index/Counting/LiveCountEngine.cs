@@ -45,6 +45,9 @@ public sealed class LiveCountEngine : IDisposable
     /// <summary>When the engine now queried was built: changes after this are not in its answers yet.</summary>
     public DateTimeOffset BuiltAt => Volatile.Read(ref _snapshot).BuiltAt;
 
+    /// <summary>Why the last rebuild failed (null when it did not): the engine before it still answers.</summary>
+    public Exception? LastError { get; private set; }
+
     /// <summary>Whether changes are waiting for the next rebuild.</summary>
     public bool IsStale => Volatile.Read(ref _dirty) != 0;
 
@@ -65,7 +68,18 @@ public sealed class LiveCountEngine : IDisposable
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
             }
 
-            Rebuild();
+            try
+            {
+                Rebuild();
+                LastError = null;
+            }
+            catch (CatalogueException e)
+            {
+                // The previous engine goes on answering; the rebuild is tried again after the interval.
+                LastError = e;
+                OnChanged(this, EventArgs.Empty);
+                await Task.Delay(_minInterval, _time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -37,7 +37,7 @@ public readonly record struct AllowedHours(TimeSpan Start, TimeSpan End)
         return Contains(t) ? TimeSpan.Zero : t < Start ? Start - t : TimeSpan.FromHours(24) - t + Start;
     }
 
-    /// <summary>How long from <paramref name="now"/> (inside the hours) until they close; infinite when always open.</summary>
+    /// <summary>How long from <paramref name="now"/> until the hours close: zero when closed, infinite when always open.</summary>
     public TimeSpan UntilClose(DateTimeOffset now)
     {
         if (IsAlways)
@@ -46,6 +46,11 @@ public readonly record struct AllowedHours(TimeSpan Start, TimeSpan End)
         }
 
         var t = now.TimeOfDay;
+        if (!Contains(t))
+        {
+            return TimeSpan.Zero; // already closed
+        }
+
         var end = End == TimeSpan.FromHours(24) ? TimeSpan.FromHours(24) : End;
         return end > t ? end - t : TimeSpan.FromHours(24) - t + end;
     }

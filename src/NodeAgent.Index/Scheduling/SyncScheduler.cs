@@ -32,6 +32,7 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
     {
         ArgumentNullException.ThrowIfNull(source);
         var started = time.GetUtcNow();
+        var errorBefore = catalogue.GetSource(source.Source.Name)?.LastError;
         try
         {
             var summary = await source.Source.SyncAsync(catalogue, scope, cancellationToken).ConfigureAwait(false);
@@ -57,7 +58,8 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
             var state = catalogue.GetSource(source.Source.Name) ?? new SourceState { Id = source.Source.Name };
             state.ConsecutiveFailures++;
             state.LastSyncStarted = started.UtcDateTime;
-            state.LastError ??= $"{e.GetType().Name}: {e.Message}";
+            // The source's own account of this failure when it gave one, else the exception's.
+            state.LastError = state.LastError is { } own && own != errorBefore ? own : $"{e.GetType().Name}: {e.Message}";
             catalogue.SaveSource(state);
             var retry = SyncPlanner.BackOff(source.Schedule, state.ConsecutiveFailures);
 
@@ -77,55 +79,80 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var (scope, due) = SyncPlanner.Next(catalogue.GetSource(source.Source.Name), source.Schedule, source.Source.HasRecentScope, time.GetLocalNow());
             try
             {
-                if (due > TimeSpan.Zero)
-                {
-                    // Re-planned at least hourly: a clock change or a long back-off is never slept
-                    // through. A watched folder that changed is read now (within its hours).
-                    var sleep = due < TimeSpan.FromHours(1) ? due : TimeSpan.FromHours(1);
-                    if (source.Watch is null)
-                    {
-                        await Task.Delay(sleep, time, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    if (!await ChangedWithinAsync(source.Watch, sleep, cancellationToken).ConfigureAwait(false) || !source.Schedule.Hours.Contains(time.GetLocalNow().TimeOfDay))
-                    {
-                        continue;
-                    }
-
-                    scope = SyncScope.Full;
-                }
-
-                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    // The crawl stops when the hours close; its pass resumes when they open again.
-                    using var hours = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    var untilClose = source.Schedule.Hours.UntilClose(time.GetLocalNow());
-                    using var closing = untilClose == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(untilClose, time);
-                    using var registration = closing?.Token.Register(hours.Cancel);
-                    try
-                    {
-                        await SyncNowAsync(source, scope, hours.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        var hoursText = source.Schedule.Hours.ToString();
-                        LogHoursClosed(logger, source.Source.Name, hoursText);
-                    }
-                }
-                finally
-                {
-                    slots.Release();
-                }
+                await RunOnceAsync(source, slots, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
+#pragma warning disable CA1031 // A source's loop must outlive anything one turn of it meets (the catalogue busy, a handler failing).
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogLoopFailed(logger, source.Source.Name, e.GetType().Name);
+                try
+                {
+                    await Task.Delay(source.Schedule.RetryAfter, time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(ScheduledSource source, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        var (scope, due) = SyncPlanner.Next(catalogue.GetSource(source.Source.Name), source.Schedule, source.Source.HasRecentScope, time.GetLocalNow());
+        if (due > TimeSpan.Zero)
+        {
+            // Re-planned at least hourly: a clock change or a long back-off is never slept
+            // through. A watched folder that changed is read now (within its hours).
+            var sleep = due < TimeSpan.FromHours(1) ? due : TimeSpan.FromHours(1);
+            if (source.Watch is null)
+            {
+                await Task.Delay(sleep, time, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (!await ChangedWithinAsync(source.Watch, sleep, cancellationToken).ConfigureAwait(false) || !source.Schedule.Hours.Contains(time.GetLocalNow().TimeOfDay))
+            {
+                return;
+            }
+
+            scope = SyncScope.Full;
+        }
+
+        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The wait for a slot may have outlasted the hours: planned again then.
+            var untilClose = source.Schedule.Hours.UntilClose(time.GetLocalNow());
+            if (untilClose == TimeSpan.Zero)
+            {
+                return;
+            }
+
+            // The crawl stops when the hours close; its pass resumes when they open again.
+            using var hours = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var closing = untilClose == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(untilClose, time);
+            using var registration = closing?.Token.Register(hours.Cancel);
+            try
+            {
+                await SyncNowAsync(source, scope, hours.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                var hoursText = source.Schedule.Hours.ToString();
+                LogHoursClosed(logger, source.Source.Name, hoursText);
+            }
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 
@@ -148,6 +175,9 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
         cancellationToken.ThrowIfCancellationRequested();
         return first == changed;
     }
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Source {Source}: its scheduling loop met {Error}; it goes on after the retry delay")]
+    private static partial void LogLoopFailed(ILogger logger, string source, string error);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Source {Source}: {Scope} sync done in {Seconds:F1} s: {Summary}")]
     private static partial void LogSynced(ILogger logger, string source, SyncScope scope, string summary, double seconds);

@@ -55,7 +55,7 @@ public sealed class DicomWebSource(string name, HttpClient http, Uri baseUrl, Ps
                 }
             }
 
-            return new StudyAnswer(found, window is not null && found.Count >= _options.AnswerCap);
+            return new StudyAnswer(found, window is not null && _options.AnswerCap > 0 && found.Count >= _options.AnswerCap);
         }
 
         async Task<SeriesAnswer> Series(string studyUid, CancellationToken ct)

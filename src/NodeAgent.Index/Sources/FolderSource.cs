@@ -56,7 +56,7 @@ public sealed class FolderSource(string name, string folder, PseudonymGenerator 
         state.LastSyncStarted = DateTime.UtcNow;
         catalogue.SaveSource(state);
 
-        var files = Directory.EnumerateFiles(Folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+        var files = Directory.EnumerateFiles(Folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false })
             .Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
         var series = new ConcurrentDictionary<string, SeriesAccumulator>(StringComparer.Ordinal);
         int scanned = 0, unreadable = 0, notInstances = 0, notReadNow = 0;

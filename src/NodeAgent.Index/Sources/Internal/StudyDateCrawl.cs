@@ -47,6 +47,7 @@ internal sealed class StudyDateCrawl(string source, PseudonymGenerator pseudonym
         var resumed = pass.WindowsDone > 0 || pass.Splits > 0;
         var seenStudies = new HashSet<string>(StringComparer.Ordinal);
         int windowsThisRun = 0, seriesThisRun = 0;
+        var failedCommit = false;
         try
         {
             while (pass.Pending.Count > 0)
@@ -68,9 +69,13 @@ internal sealed class StudyDateCrawl(string source, PseudonymGenerator pseudonym
                         continue;
                     }
 
-                    pass.CappedDays++; // one day holds more studies than the PACS answers: what it gave is indexed
+                    // One day holds more studies than the PACS answers: what it gave is indexed (counted below).
                 }
 
+                // Counted for this window, and into the pass only with its commit: a window that
+                // fails is done again whole on resume, without counting anything twice.
+                var cappedDay = answer.Capped && window is not null ? 1 : 0;
+                int cappedStudies = 0, withoutSeries = 0;
                 var records = new List<SeriesRecord>();
                 foreach (var study in answer.Studies)
                 {
@@ -80,8 +85,8 @@ internal sealed class StudyDateCrawl(string source, PseudonymGenerator pseudonym
                     }
 
                     var seriesAnswer = await series(study.StudyUid, cancellationToken).ConfigureAwait(false);
-                    pass.CappedStudies += seriesAnswer.Capped ? 1 : 0;
-                    pass.StudiesWithoutSeries += seriesAnswer.Series.Count == 0 ? 1 : 0;
+                    cappedStudies += seriesAnswer.Capped ? 1 : 0;
+                    withoutSeries += seriesAnswer.Series.Count == 0 ? 1 : 0;
                     foreach (var facts in seriesAnswer.Series)
                     {
                         var record = SeriesRecordFactory.Create(source, study, facts, pseudonyms);
@@ -92,7 +97,20 @@ internal sealed class StudyDateCrawl(string source, PseudonymGenerator pseudonym
 
                 pass.Pending.RemoveAt(pass.Pending.Count - 1);
                 pass.WindowsDone++;
-                catalogue.CommitWindow(records, state);
+                pass.CappedDays += cappedDay;
+                pass.CappedStudies += cappedStudies;
+                pass.StudiesWithoutSeries += withoutSeries;
+                try
+                {
+                    catalogue.CommitWindow(records, state);
+                }
+                catch
+                {
+                    // Not committed: the pass as last saved is the truth (the window is still pending).
+                    failedCommit = true;
+                    throw;
+                }
+
                 windowsThisRun++;
                 seriesThisRun += records.Count;
                 progress?.Report(new DimseSyncProgress(pass.WindowsDone, pass.Pending.Count, seenStudies.Count, seriesThisRun));
@@ -103,7 +121,11 @@ internal sealed class StudyDateCrawl(string source, PseudonymGenerator pseudonym
             state.LastError = e is OperationCanceledException
                 ? $"the {Describe(scope)} was interrupted after {pass.WindowsDone} date windows; it resumes there, and records from before are kept"
                 : $"the {Describe(scope)} stopped after {pass.WindowsDone} date windows ({e.GetType().Name}: {e.Message}); it resumes there, and records from before are kept";
-            catalogue.SaveSource(state);
+            // After a failed commit the in-memory pass is ahead of the file: only the error is saved,
+            // onto the state as the file has it.
+            var saved = failedCommit ? catalogue.GetSource(state.Id) ?? state : state;
+            saved.LastError = state.LastError;
+            catalogue.SaveSource(saved);
             throw;
         }
 
@@ -118,6 +140,14 @@ internal sealed class StudyDateCrawl(string source, PseudonymGenerator pseudonym
         // A pass left unfinished over the same range resumes (one killed after its last window but
         // before its removals only completes); one over another range (other options, or the recent
         // days of another day) is abandoned for a new one.
+        if (pass is not null && pass.From == wanted.From && pass.To is { } had && wanted.To is { } want && want > had)
+        {
+            // The same crawl on a later day (it crossed midnight, or resumes the next night): the
+            // days since are one more window, the work done is kept.
+            pass.Pending.Insert(0, new CrawlWindow { From = DateWindow.ToInt(DateWindow.FromInt(had).AddDays(1)), To = want });
+            pass.To = want;
+        }
+
         if (pass is null || pass.From != wanted.From || pass.To != wanted.To)
         {
             pass = new CrawlPass { Number = ++state.LastPassNumber, Started = DateTime.UtcNow, From = wanted.From, To = wanted.To, Pending = [wanted] };

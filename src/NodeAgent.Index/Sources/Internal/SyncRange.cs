@@ -5,7 +5,8 @@ internal static class SyncRange
 {
     public static DateWindow Of(SyncScope scope, DateOnly from, DateOnly? to, int recentDays)
     {
-        var last = to ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        // Study dates are the hospital's local dates.
+        var last = to ?? DateOnly.FromDateTime(DateTime.Now);
         if (scope == SyncScope.Full)
         {
             return new DateWindow(from, last);

@@ -10,6 +10,7 @@ using NodeAgent.Federation.Audit;
 using NodeAgent.Federation.Disclosure;
 using NodeAgent.Federation.Security;
 using NodeAgent.Federation.Service;
+using NodeAgent.Federation.Tunnel;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
 using NodeAgent.Index.Scheduling;
@@ -59,19 +60,26 @@ internal static partial class NodeAgentService
         builder.Services.AddHostedService<CatalogueWorker>();
 
         var endpoint = configuration.Federation;
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        if (endpoint?.Address is { } address)
         {
-            // Nothing listens unless the federation is on: no default port is ever opened.
-            if (endpoint?.Tls is { } tls)
+            builder.WebHost.ConfigureKestrel(kestrel =>
             {
-                var check = new ClientCertificateCheck(tls.ClientCas, TimeProvider.System);
-                kestrel.Listen(endpoint.Address, listen => MutualTls.Configure(listen, tls.Certificate, check));
-            }
-            else if (endpoint is not null)
-            {
-                kestrel.Listen(endpoint.Address, o => o.Protocols = HttpProtocols.Http2);
-            }
-        });
+                if (endpoint.Tls is { } tls)
+                {
+                    var check = new ClientCertificateCheck(tls.ClientCas, TimeProvider.System);
+                    kestrel.Listen(address, listen => MutualTls.Configure(listen, tls.Certificate, check));
+                }
+                else
+                {
+                    kestrel.Listen(address, o => o.Protocols = HttpProtocols.Http2);
+                }
+            });
+        }
+        else
+        {
+            // Nothing listens unless asked: no default port is ever opened.
+            builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoListenerServer>();
+        }
         if (endpoint is not null)
         {
             var federation = configuration.Settings.Federation;
@@ -97,12 +105,30 @@ internal static partial class NodeAgentService
             builder.Services.AddSingleton(new CountReleaser(
                 new DisclosurePolicy { Threshold = federation.Disclosure.Threshold, Rounding = federation.Disclosure.Rounding, Epsilon = federation.Disclosure.Epsilon },
                 secret.DeriveKey("disclosure-noise")));
-            builder.Services.AddSingleton(new FederationOptions
+            var federationOptions = new FederationOptions
             {
                 SiteId = federation.SiteId ?? Environment.MachineName,
                 FacetsEnabled = federation.FacetsEnabled,
                 SearchEnabled = federation.SearchEnabled,
-            });
+            };
+            builder.Services.AddSingleton(federationOptions);
+            if (endpoint.Tunnel is { } tunnel)
+            {
+                builder.Services.AddSingleton<NodeFederationService>();
+                builder.Services.AddSingleton(sp => new TunnelClient(
+                    new TunnelOptions
+                    {
+                        Hub = tunnel.Hub,
+                        SiteId = federationOptions.SiteId,
+                        Requester = tunnel.Requester,
+                        Heartbeat = tunnel.Heartbeat,
+                        CreateHandler = () => TunnelHandler(tunnel, endpoint.Tls),
+                    },
+                    sp.GetRequiredService<NodeFederationService>(),
+                    sp.GetRequiredService<ILogger<TunnelClient>>(),
+                    sp.GetRequiredService<AuditLog>()));
+                builder.Services.AddHostedService<TunnelWorker>();
+            }
         }
 
         var app = builder.Build();
@@ -112,7 +138,7 @@ internal static partial class NodeAgentService
             app.MapGrpcHealthChecksService();
             app.MapGrpcReflectionService();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NodeAgent.Federation");
-            var address = endpoint.Address.ToString();
+            var listening = endpoint.Address?.ToString() ?? $"no inbound address (tunnel to {endpoint.Tunnel?.Hub})";
             var auditLog = app.Services.GetRequiredService<AuditLog>();
             void LogHead(string when)
             {
@@ -126,15 +152,48 @@ internal static partial class NodeAgentService
             {
                 var requesters = endpoint.Requesters!.Entries.Count;
                 var expires = tls.Certificate.NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                app.Lifetime.ApplicationStarted.Register(() => LogFederationTls(logger, address, requesters, expires));
+                app.Lifetime.ApplicationStarted.Register(() => LogFederationTls(logger, listening, requesters, expires));
             }
-            else
+            else if (endpoint.Address is not null)
             {
-                app.Lifetime.ApplicationStarted.Register(() => LogFederation(logger, address));
+                app.Lifetime.ApplicationStarted.Register(() => LogFederation(logger, listening));
+            }
+
+            if (endpoint.Tunnel is { } dialled)
+            {
+                var hubAddress = dialled.Hub.ToString();
+                app.Lifetime.ApplicationStarted.Register(() => LogTunnel(logger, hubAddress));
             }
         }
 
         return app;
+    }
+
+    // The node dials the hub with its own certificate, and trusts the hub's CA only.
+    private static SocketsHttpHandler TunnelHandler(ResolvedTunnel tunnel, FederationTls? tls)
+    {
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(15), KeepAlivePingDelay = TimeSpan.FromSeconds(30), KeepAlivePingTimeout = TimeSpan.FromSeconds(15) };
+        if (tunnel.Hub.Scheme == Uri.UriSchemeHttps && tls is not null)
+        {
+            var cas = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            cas.ImportFromPemFile(tunnel.HubCaFile!);
+            handler.SslOptions.ClientCertificates = [tls.Certificate];
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                if ((errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || certificate is not System.Security.Cryptography.X509Certificates.X509Certificate2 hub)
+                {
+                    return false;
+                }
+
+                using var custom = new System.Security.Cryptography.X509Certificates.X509Chain();
+                custom.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                custom.ChainPolicy.CustomTrustStore.AddRange(cas);
+                custom.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return custom.Build(hub);
+            };
+        }
+
+        return handler;
     }
 
     /// <summary>The audit log's path: configured, or audit.log beside the catalogue.</summary>
@@ -146,6 +205,9 @@ internal static partial class NodeAgentService
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Audit log at {When}: {Path}, last entry {Sequence}, MAC {Mac} (an anchor for nodeagent audit verify: a log cut short shows an earlier last entry)")]
     private static partial void LogAuditHead(ILogger logger, string when, string path, long sequence, string mac);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Federation: outbound mode, dialling the hub at {Hub}; it asks this node down that connection")]
+    private static partial void LogTunnel(ILogger logger, string hub);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Federation: gRPC over mutual TLS on {Endpoint}, {Requesters} requester(s) admitted; the node's certificate expires on {Expires}")]
     private static partial void LogFederationTls(ILogger logger, string endpoint, int requesters, string expires);

@@ -329,6 +329,43 @@ public class RunCommandTests
         }
     }
 
+    [Test]
+    [Platform(Exclude = "Win", Reason = "Process handling as in the other service tests.")]
+    public async Task In_outbound_mode_the_node_dials_the_hub_and_answers_down_the_tunnel_with_no_inbound_port()
+    {
+        var hubPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var site = Site(
+            FolderSource,
+            extra: $$"""
+                "Development": true,
+                "Federation": { "Listen": "", "SiteId": "outbound-site", "Tunnel": { "HubUrl": "http://127.0.0.1:{{hubPort}}", "Roles": [ "count" ], "Heartbeat": "00:00:01" },
+                                "Disclosure": { "Threshold": 1, "Rounding": 1, "Epsilon": 0 } },
+                """,
+            catalogue: ", \"RefreshInterval\": \"00:00:01\"");
+        var (checkExit, check, checkError) = await RunAsync("run", "--config", site, "--check");
+        Assert.That(checkExit, Is.Zero, checkError);
+        Assert.That(check, Does.Contain($"federation: no inbound endpoint; tunnel to http://127.0.0.1:{hubPort}/ for hub (count)"));
+        using var service = StartService(site, out var output);
+        try
+        {
+            string hub = "";
+            for (var attempt = 0; attempt < 20 && !hub.Contains("\"instances\":4", StringComparison.Ordinal); attempt++)
+            {
+                (_, hub, _) = await RunAsync("hub", "count", "--tunnel-listen", hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tunnel-nodes", "1", "--tunnel-wait-ms", "10000", "--format", "json");
+            }
+
+            Assert.That(hub, Does.Contain("\"node\":\"tunnel://outbound-site/\"").And.Contain("\"patients\":2,\"studies\":2,\"series\":2,\"instances\":4"), hub + output);
+        }
+        finally
+        {
+            if (!service.HasExited)
+            {
+                service.Kill(entireProcessTree: true);
+                await service.WaitForExitAsync();
+            }
+        }
+    }
+
     private static Process StartService(string site, out StringWriter output)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "nodeagent")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

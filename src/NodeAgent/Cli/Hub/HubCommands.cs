@@ -64,7 +64,11 @@ internal static class HubCommands
         var deadline = DeadlineOption();
         var format = FormatOption();
         var filters = new QueryFilters();
-        var command = new Command("count", "Count patients, studies, series and instances on each node; values as each node's disclosure control releases them.") { nodes, deadline, format };
+        var tunnelListen = new Option<int>("--tunnel-listen") { Description = "Also accept nodes that dial in (outbound-only mode) on this port of 127.0.0.1 (mutual TLS with --cert/--key/--ca, else plain text), and ask them too." };
+        var tunnelWait = new Option<int>("--tunnel-wait-ms") { Description = "How long to wait for nodes to dial in.", DefaultValueFactory = _ => 5000 };
+        var tunnelNodes = new Option<int>("--tunnel-nodes") { Description = "Stop waiting as soon as this many nodes have dialled in." };
+        nodes.Required = false;
+        var command = new Command("count", "Count patients, studies, series and instances on each node; values as each node's disclosure control releases them.") { nodes, deadline, format, tunnelListen, tunnelWait, tunnelNodes };
         var tls = new TlsOptions();
         tls.AddTo(command);
         foreach (var option in filters.Options)
@@ -75,8 +79,25 @@ internal static class HubCommands
         command.SetAction((parse, ct) => CliFailure.RunAsync("hub count", error, async () =>
         {
             var request = new CountRequest { Query = ProtoQuery.From(filters.ToCriterion(parse)) };
-            using var hub = new HubClient(Addresses(parse.GetValue(nodes)!), tls.Read(parse));
-            var answers = await hub.FanOutAsync((client, options) => client.CountAsync(request, options).ResponseAsync, TimeSpan.FromMilliseconds(Math.Max(1, parse.GetValue(deadline))), ct).ConfigureAwait(false);
+            var hubTls = tls.Read(parse);
+            var direct = Addresses(parse.GetValue(nodes) ?? []);
+            var port = parse.GetValue(tunnelListen);
+            if (direct.Count == 0 && port == 0)
+            {
+                error.WriteLine("nodeagent hub count: give --node URL (repeat for each node) and/or --tunnel-listen PORT.");
+                return 1;
+            }
+
+            var limit = TimeSpan.FromMilliseconds(Math.Max(1, parse.GetValue(deadline)));
+            using var hub = new HubClient(direct, hubTls);
+            var answers = (await hub.FanOutAsync((client, options) => client.CountAsync(request, options).ResponseAsync, limit, ct).ConfigureAwait(false)).ToList();
+            if (port > 0)
+            {
+                await using var tunnels = await TunnelHub.StartAsync(port, hubTls, ct).ConfigureAwait(false);
+                await tunnels.Registry.WaitForSitesAsync(Math.Max(1, parse.GetValue(tunnelNodes) is var n && n > 0 ? n : int.MaxValue), TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(tunnelWait))), ct).ConfigureAwait(false);
+                answers.AddRange(await tunnels.CountAsync(request, limit, ct).ConfigureAwait(false));
+            }
+
             if (parse.GetValue(format) == "json")
             {
                 output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>

@@ -104,8 +104,19 @@ internal sealed record ServiceSetup(LoadedConfiguration Configuration, SiteSecre
     public string Describe() =>
         $"configuration: {(Configuration.Files.Count == 0 ? "built-in defaults" : string.Join(", ", Configuration.Files))}{(Configuration.Development ? " (development mode)" : "")}" + Environment.NewLine +
         $"catalogue: {Catalogue.Path} ({Catalogue.SeriesCount} series)" + Environment.NewLine +
-        $"federation: {(Configuration.Federation is { } e ? $"gRPC on {e.Address} ({(e.Tls is null ? "plain text, development mode" : "mutual TLS; requesters " + string.Join(", ", e.Requesters!.Entries.Select(r => $"{r.Name} ({string.Join(", ", r.Roles.Order(StringComparer.Ordinal))})")))})" : "off")}" + Environment.NewLine +
+        $"federation: {DescribeFederation(Configuration.Federation)}" + Environment.NewLine +
         $"sources: {(Configuration.Sources.Count == 0 ? "none configured" : string.Join(", ", Configuration.Sources.Select(Describe)))}";
+
+    private static string DescribeFederation(FederationEndpoint? e)
+    {
+        if (e is null)
+        {
+            return "off";
+        }
+
+        var inbound = e.Address is null ? "no inbound endpoint" : $"gRPC on {e.Address} ({(e.Tls is null ? "plain text, development mode" : "mutual TLS; requesters " + string.Join(", ", e.Requesters!.Entries.Select(r => $"{r.Name} ({string.Join(", ", r.Roles.Order(StringComparer.Ordinal))})")))})";
+        return e.Tunnel is { } t ? $"{inbound}; tunnel to {t.Hub} for {t.Requester.Name} ({string.Join(", ", t.Requester.Roles.Order(StringComparer.Ordinal))})" : inbound;
+    }
 
     private static string Describe(ResolvedSource s) => s.Kind == "folder"
         ? $"{s.Name} (folder, read every {s.Schedule.FullEvery}, hours {s.Schedule.Hours})"

@@ -133,12 +133,25 @@ public static class NodeAgentConfiguration
         }
 
         var before = problems.Count;
-        if (!System.Net.IPEndPoint.TryParse(f.Listen, out var endpoint) || endpoint.Port == 0)
+        System.Net.IPEndPoint? endpoint = null;
+        if (!string.IsNullOrEmpty(f.Listen) && (!System.Net.IPEndPoint.TryParse(f.Listen, out endpoint) || endpoint.Port == 0))
         {
-            problems.Add($"{Key}:Listen must be an address and port, as 127.0.0.1:50051 (got '{f.Listen}').");
+            problems.Add($"{Key}:Listen must be an address and port, as 127.0.0.1:50051, or empty for outbound-only (got '{f.Listen}').");
+            endpoint = null;
+        }
+
+        var tunnel = ResolveTunnel(f, development, problems);
+        if (string.IsNullOrEmpty(f.Listen) && tunnel is null)
+        {
+            problems.Add($"{Key}:Listen is empty and no {Key}:Tunnel is configured: the hub could not reach this node at all; set Enabled to false instead.");
         }
 
         var tls = f.Tls is null ? null : FederationTlsLoader.Load(f.Tls, $"{Key}:Tls", problems);
+        if (tunnel?.Hub.Scheme == Uri.UriSchemeHttps && f.Tls is null)
+        {
+            problems.Add($"{Key}:Tunnel:HubUrl is https: the node dials with its certificate, so {Key}:Tls (CertificateFile, KeyFile) is required.");
+        }
+
         if (f.Tls is null && !development)
         {
             problems.Add($"{Key}:Tls is required outside development mode: the hub comes in over mutual TLS (CertificateFile, KeyFile, ClientCaFile), or set {Key}:Enabled to false.");
@@ -178,7 +191,7 @@ public static class NodeAgentConfiguration
             requesters.Add(new NodeAgent.Federation.Security.RequesterEntry(name, r.Subject, r.Thumbprint, new HashSet<string>(r.Roles, StringComparer.Ordinal)));
         }
 
-        if (f.Tls is not null && requesters.Count == 0)
+        if (f.Tls is not null && requesters.Count == 0 && endpoint is not null)
         {
             problems.Add($"{Key}:Requesters is empty: with mutual TLS, name the hubs that may ask (by certificate Subject or Thumbprint) and their roles.");
         }
@@ -198,7 +211,41 @@ public static class NodeAgentConfiguration
             problems.Add($"{Key}:Disclosure: BudgetPerMonth is 0 or more, RequestsPerSecond more than 0, Burst 1 or more.");
         }
 
-        return problems.Count > before || endpoint is null ? null : new FederationEndpoint(endpoint, tls, tls is null ? null : new NodeAgent.Federation.Security.RequesterAllowList(requesters));
+        return problems.Count > before ? null : new FederationEndpoint(endpoint, tls, tls is null ? null : new NodeAgent.Federation.Security.RequesterAllowList(requesters)) { Tunnel = tunnel };
+    }
+
+    private static ResolvedTunnel? ResolveTunnel(FederationSettings f, bool development, List<string> problems)
+    {
+        const string Key = NodeAgentSettings.Section + ":Federation:Tunnel";
+        if (f.Tunnel is not { } t)
+        {
+            return null;
+        }
+
+        var before = problems.Count;
+        if (!Uri.TryCreate(t.HubUrl, UriKind.Absolute, out var hub) || (hub.Scheme != Uri.UriSchemeHttps && hub.Scheme != Uri.UriSchemeHttp))
+        {
+            problems.Add($"{Key}:HubUrl must be the hub's tunnel address, as https://hub.example.org:443 (got '{t.HubUrl}').");
+        }
+        else if (hub.Scheme == Uri.UriSchemeHttp && (!development || !(hub.IsLoopback)))
+        {
+            problems.Add($"{Key}:HubUrl: plain text (http) only in development mode and to this machine; use https.");
+        }
+        else if (hub.Scheme == Uri.UriSchemeHttps && (t.HubCaFile is null || !File.Exists(t.HubCaFile)))
+        {
+            problems.Add($"{Key}:HubCaFile: give the CA bundle (PEM) that issues the hub's certificate (got '{t.HubCaFile}').");
+        }
+
+        var unknown = t.Roles.Where(role => !NodeAgent.Federation.Security.FederationRoles.All.Contains(role)).ToList();
+        if (unknown.Count > 0 || t.Roles.Count == 0)
+        {
+            problems.Add($"{Key}:Roles are among {string.Join(", ", NodeAgent.Federation.Security.FederationRoles.All)} (got '{string.Join(", ", t.Roles)}').");
+        }
+
+        var heartbeat = Duration(t.Heartbeat, $"{Key}:Heartbeat", problems);
+        return problems.Count > before
+            ? null
+            : new ResolvedTunnel(hub!, t.HubCaFile, new NodeAgent.Federation.Security.Requester(t.Requester, new HashSet<string>(t.Roles, StringComparer.Ordinal)), heartbeat);
     }
 
     private static ResolvedSource? ResolveSource(string name, string key, SourceSettings s, List<string> problems)
@@ -323,8 +370,15 @@ public sealed record LoadedConfiguration(
     public string? DemoFolder { get; init; }
 }
 
-/// <summary>Where the federation listens and, with mutual TLS, its certificates and admitted requesters.</summary>
-public sealed record FederationEndpoint(System.Net.IPEndPoint Address, FederationTls? Tls, NodeAgent.Federation.Security.RequesterAllowList? Requesters);
+/// <summary>Where the federation listens (null: outbound-only) and, with mutual TLS, its certificates and admitted requesters.</summary>
+public sealed record FederationEndpoint(System.Net.IPEndPoint? Address, FederationTls? Tls, NodeAgent.Federation.Security.RequesterAllowList? Requesters)
+{
+    /// <summary>The hub this node dials (outbound-only mode), if any.</summary>
+    public ResolvedTunnel? Tunnel { get; init; }
+}
+
+/// <summary>The tunnel to the hub, checked.</summary>
+public sealed record ResolvedTunnel(Uri Hub, string? HubCaFile, NodeAgent.Federation.Security.Requester Requester, TimeSpan Heartbeat);
 
 /// <summary>One enabled source, checked.</summary>
 public sealed record ResolvedSource(string Name, string Kind, SourceSettings Settings, Uri? Url, DateOnly From, SyncSchedule Schedule);

@@ -94,8 +94,11 @@ public sealed class FederationSettings
 {
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Address and port of the gRPC endpoint, as 127.0.0.1:50051.</summary>
+    /// <summary>Address and port of the gRPC endpoint, as 127.0.0.1:50051; empty for none (outbound-only, through the tunnel).</summary>
     public string Listen { get; set; } = "127.0.0.1:50051";
+
+    /// <summary>Outbound-only mode: the node dials the hub and answers down that connection.</summary>
+    public TunnelSettings? Tunnel { get; set; }
 
     /// <summary>The site's identifier in the federation (default: the machine's name).</summary>
     public string? SiteId { get; set; }
@@ -158,4 +161,21 @@ public sealed class DisclosureSettings
     public double RequestsPerSecond { get; set; } = 50;
 
     public int Burst { get; set; } = 100;
+}
+
+public sealed class TunnelSettings
+{
+    /// <summary>The hub's tunnel endpoint: https://hub.example.org:443 (mutual TLS with the node's certificate), or http://127.0.0.1:PORT in development.</summary>
+    public string? HubUrl { get; set; }
+
+    /// <summary>The CA bundle (PEM) that issues the hub's certificate (https only).</summary>
+    public string? HubCaFile { get; set; }
+
+    /// <summary>The hub's name as a requester here (audit log, privacy ledger).</summary>
+    public string Requester { get; set; } = "hub";
+
+    /// <summary>What the hub may ask through the tunnel: count, facets, search. Required.</summary>
+    public List<string> Roles { get; set; } = [];
+
+    public string Heartbeat { get; set; } = "00:00:15";
 }

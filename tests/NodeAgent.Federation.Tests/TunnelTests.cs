@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Security;
+using NodeAgent.Federation.Service;
+using NodeAgent.Federation.Tunnel;
+using NodeAgent.Federation.V1;
+using NodeAgent.Hub;
+using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting;
+
+namespace NodeAgent.Federation.Tests;
+
+/// <summary>Outbound-only mode over real sockets: the node dials the hub; the hub restarts and the node comes back by itself.</summary>
+public sealed class TunnelTests
+{
+    [Test]
+    public async Task A_tunnelled_node_answers_like_a_direct_one_and_reconnects_when_the_hub_restarts()
+    {
+        var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var engine = CountEngine.Build(Enumerable.Range(0, 400).Select(i => new SeriesRecord { Id = "s|" + i, SeriesInstanceUid = "1." + i, StudyInstanceUid = "2." + (i / 2), PatientKey = "P" + (i / 4), Modality = i % 3 == 0 ? "CT" : "MR", Instances = 3 }));
+        var releaser = new CountReleaser(new DisclosurePolicy(), Enumerable.Repeat((byte)9, 32).ToArray());
+        var service = new NodeFederationService(new Catalogue(engine), releaser, new FederationOptions { SiteId = "tunnel-site" }, NullLogger<NodeFederationService>.Instance);
+        var hubRequester = new Requester("hub", new HashSet<string> { FederationRoles.Count });
+        var client = new TunnelClient(
+            new TunnelOptions
+            {
+                Hub = new Uri($"http://127.0.0.1:{port}"),
+                SiteId = "tunnel-site",
+                Requester = hubRequester,
+                Heartbeat = TimeSpan.FromMilliseconds(200),
+                ReconnectDelay = TimeSpan.FromMilliseconds(100),
+                MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
+            },
+            service,
+            NullLogger<TunnelClient>.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = client.RunAsync(stop.Token);
+        try
+        {
+            var direct = await service.Count(new CountRequest { Query = new Query { Criterion = QueryTests.Set("modality", "MR") } }, DirectContext(hubRequester));
+            for (var round = 0; round < 2; round++)
+            {
+                var registry = new TunnelRegistry();
+                await using var hub = await StartHub(port, registry);
+                Assert.That(await registry.WaitForSitesAsync(1, TimeSpan.FromSeconds(20)), Is.True, $"round {round}: the node dialled in");
+                var reply = await registry.CallAsync("tunnel-site", id => new TunnelCall { Id = id, Count = new CountRequest { Query = new Query { Criterion = QueryTests.Set("modality", "MR") } } }, TimeSpan.FromSeconds(5));
+                var facets = await registry.CallAsync("tunnel-site", id => new TunnelCall { Id = id, Facets = new FacetsRequest { Field = "modality" } }, TimeSpan.FromSeconds(5));
+                Assert.Multiple(() =>
+                {
+                    Assert.That(reply.Count.Series, Is.EqualTo(direct.Series), "the same answer as a direct call");
+                    Assert.That(reply.Count.QueryHash, Is.EqualTo(direct.QueryHash));
+                    Assert.That((Grpc.Core.StatusCode)facets.Failure.Code, Is.EqualTo(Grpc.Core.StatusCode.PermissionDenied), "the hub's roles apply");
+                });
+            }
+
+            Assert.That(client.Connections, Is.EqualTo(2), "one reconnection, after the hub's restart");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+    }
+
+    private static Grpc.Core.ServerCallContext DirectContext(Requester requester)
+    {
+        var context = new Tunnel.Internal.TunnelCallContext("/direct", DateTime.UtcNow.AddMinutes(1), CancellationToken.None);
+        context.UserState[RequesterInterceptor.UserStateKey] = requester;
+        return context;
+    }
+
+    private static async Task<WebApplication> StartHub(int port, TunnelRegistry registry)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(registry);
+        var app = builder.Build();
+        app.MapGrpcService<HubTunnelService>();
+        await app.StartAsync();
+        return app;
+    }
+
+    private sealed class Catalogue(CountEngine engine) : INodeCatalogue
+    {
+        public CountEngine Engine => engine;
+
+        public DateTimeOffset BuiltAt { get; } = DateTimeOffset.UtcNow;
+
+        public IReadOnlyList<SourceState> Sources() => [];
+    }
+}

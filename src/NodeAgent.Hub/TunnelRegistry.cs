@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Grpc.Core;
 using NodeAgent.Federation.V1;
 
@@ -7,18 +8,24 @@ namespace NodeAgent.Hub;
 /// <summary>
 /// The nodes connected to this hub over tunnels, by site: a call to a site goes down its stream and
 /// its reply is matched by id. A node that reconnects replaces its old stream; calls pending on a
-/// stream that breaks fail at once (UNAVAILABLE) rather than waiting for their deadline.
+/// stream that breaks fail at once (UNAVAILABLE) rather than waiting for their deadline, and no call
+/// waits longer than its deadline, even on a node that stopped reading.
 /// </summary>
-public sealed class TunnelRegistry
+public sealed partial class TunnelRegistry
 {
+    /// <summary>More connected sites than this are refused: a federation has tens of nodes, not thousands.</summary>
+    public const int MaxSites = 1000;
+
     private readonly ConcurrentDictionary<string, TunnelSession> _sessions = new(StringComparer.Ordinal);
-    private readonly TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId;
 
     /// <summary>The sites connected now.</summary>
     public IReadOnlyCollection<string> Sites => _sessions.Keys.ToList();
 
-    /// <summary>Sends a call to a site and waits for its reply.</summary>
+    /// <summary>Whether a site id is one a hub accepts: letters, digits, '.', '-', '_', up to 64.</summary>
+    public static bool IsValidSite(string site) => SitePattern().IsMatch(site);
+
+    /// <summary>Sends a call to a site and waits for its reply, never longer than <paramref name="deadline"/>.</summary>
     public async Task<TunnelReply> CallAsync(string site, Func<long, TunnelCall> call, TimeSpan deadline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -28,15 +35,23 @@ public sealed class TunnelRegistry
         }
 
         var id = Interlocked.Increment(ref _nextId);
-        var pending = session.Expect(id);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closed);
+        limit.CancelAfter(deadline);
         try
         {
-            await session.SendAsync(new HubToNode { Call = call(id) }, cancellationToken).ConfigureAwait(false);
-            return await pending.WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
+            var pending = session.Expect(id);
+            await session.SendAsync(new HubToNode { Call = call(id) }, limit.Token).ConfigureAwait(false);
+            return await pending.WaitAsync(limit.Token).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"Site '{site}' did not answer in time."));
+            throw session.Closed.IsCancellationRequested
+                ? new RpcException(new Status(StatusCode.Unavailable, $"Site '{site}' disconnected."))
+                : new RpcException(new Status(StatusCode.DeadlineExceeded, $"Site '{site}' did not answer in time."));
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"Site '{site}' disconnected."));
         }
         finally
         {
@@ -56,25 +71,41 @@ public sealed class TunnelRegistry
         return _sessions.Count >= count;
     }
 
-    internal void Register(string site, TunnelSession session)
+    /// <returns>False when the hub has too many sites already.</returns>
+    internal bool Register(string site, TunnelSession session)
     {
-        if (_sessions.TryGetValue(site, out var old))
+        if (_sessions.Count >= MaxSites && !_sessions.ContainsKey(site))
         {
-            old.Close();
+            return false;
         }
 
-        _sessions[site] = session;
+        TunnelSession? replaced = null;
+        _sessions.AddOrUpdate(site, session, (_, old) =>
+        {
+            replaced = old;
+            return session;
+        });
+        if (replaced is not null && !ReferenceEquals(replaced, session))
+        {
+            replaced.Close();
+        }
+
+        return true;
     }
 
     internal void Unregister(string site, TunnelSession session) => _sessions.TryRemove(new KeyValuePair<string, TunnelSession>(site, session));
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex SitePattern();
 }
 
-/// <summary>One node's stream: writes serialised, replies matched to pending calls.</summary>
+/// <summary>One node's stream: writes serialised, replies matched to pending calls, closed once.</summary>
 internal sealed class TunnelSession(IServerStreamWriter<HubToNode> writer) : IDisposable
 {
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<TunnelReply>> _pending = new();
     private readonly CancellationTokenSource _closed = new();
+    private int _isClosed;
 
     public CancellationToken Closed => _closed.Token;
 
@@ -82,6 +113,13 @@ internal sealed class TunnelSession(IServerStreamWriter<HubToNode> writer) : IDi
     {
         var reply = new TaskCompletionSource<TunnelReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
+
+        // Closed between the lookup and now: fail at once instead of waiting for the deadline.
+        if (Volatile.Read(ref _isClosed) != 0)
+        {
+            reply.TrySetException(new RpcException(new Status(StatusCode.Unavailable, "The node's tunnel closed.")));
+        }
+
         return reply.Task;
     }
 
@@ -100,6 +138,11 @@ internal sealed class TunnelSession(IServerStreamWriter<HubToNode> writer) : IDi
         await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (Volatile.Read(ref _isClosed) != 0)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, "The node's tunnel closed."));
+            }
+
             await writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -108,19 +151,21 @@ internal sealed class TunnelSession(IServerStreamWriter<HubToNode> writer) : IDi
         }
     }
 
+    /// <summary>Closes the session. Its semaphore and token source are left to the collector: calls
+    /// already past their lookup may still touch them, and must fail as closed, not as disposed.</summary>
+    public void Dispose() => Close();
+
     public void Close()
     {
+        if (Interlocked.Exchange(ref _isClosed, 1) != 0)
+        {
+            return;
+        }
+
         _closed.Cancel();
         foreach (var pending in _pending.Values)
         {
             pending.TrySetException(new RpcException(new Status(StatusCode.Unavailable, "The node's tunnel closed.")));
         }
-    }
-
-    public void Dispose()
-    {
-        Close();
-        _write.Dispose();
-        _closed.Dispose();
     }
 }

@@ -67,6 +67,53 @@ public sealed class TunnelTests
         }
     }
 
+    [Test]
+    public async Task The_hub_refuses_bad_site_ids_and_a_node_that_does_not_answer_costs_a_call_its_deadline_only()
+    {
+        var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var registry = new TunnelRegistry();
+        await using var hub = await StartHub(port, registry);
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var client = new HubTunnel.HubTunnelClient(channel);
+
+        using (var bad = client.Connect())
+        {
+            await bad.RequestStream.WriteAsync(new NodeToHub { Hello = new TunnelHello { SiteId = "not a site/id" } });
+            var e = (await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await bad.ResponseStream.MoveNext(CancellationToken.None)))!;
+            Assert.That(e.StatusCode, Is.EqualTo(Grpc.Core.StatusCode.InvalidArgument));
+        }
+
+        // A node that says hello, then never answers, twice (the second replaces the first).
+        using var first = client.Connect();
+        await first.RequestStream.WriteAsync(new NodeToHub { Hello = new TunnelHello { SiteId = "mute" } });
+        Assert.That(await registry.WaitForSitesAsync(1, TimeSpan.FromSeconds(10)), Is.True);
+        using var second = client.Connect();
+        await second.RequestStream.WriteAsync(new NodeToHub { Hello = new TunnelHello { SiteId = "mute" } });
+        using (var replaced = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            Assert.That(await first.ResponseStream.MoveNext(replaced.Token), Is.False, "the first stream is closed by the hub when the site dials again");
+        }
+
+        Assert.That(registry.Sites, Is.EqualTo(new[] { "mute" }));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var late = (await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await registry.CallAsync("mute", id => new TunnelCall { Id = id, Count = new CountRequest() }, TimeSpan.FromMilliseconds(500))))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(late.StatusCode, Is.EqualTo(Grpc.Core.StatusCode.DeadlineExceeded));
+            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        });
+
+        await second.RequestStream.CompleteAsync();
+        for (var i = 0; i < 100 && registry.Sites.Count > 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        var gone = (await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await registry.CallAsync("mute", id => new TunnelCall { Id = id, Count = new CountRequest() }, TimeSpan.FromSeconds(30))))!;
+        Assert.That(gone.StatusCode, Is.EqualTo(Grpc.Core.StatusCode.Unavailable), "a site that left fails at once");
+    }
+
     private static Grpc.Core.ServerCallContext DirectContext(Requester requester)
     {
         var context = new Tunnel.Internal.TunnelCallContext("/direct", DateTime.UtcNow.AddMinutes(1), CancellationToken.None);

@@ -58,7 +58,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
     // Refusals of callers that were never admitted are audited too, without a name to give.
     private static string Who(ServerCallContext context) => RequesterInterceptor.TryOf(context)?.Name ?? "(not admitted)";
 
-    private static (string? Hash, IReadOnlyDictionary<string, string>? Released) Released(object? response) => response switch
+    internal static (string? Hash, IReadOnlyDictionary<string, string>? Released) Released(object? response) => response switch
     {
         CountResponse c => (c.QueryHash, new Dictionary<string, string>
         {

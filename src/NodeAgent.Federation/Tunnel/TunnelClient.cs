@@ -19,15 +19,20 @@ namespace NodeAgent.Federation.Tunnel;
 /// stream breaks, or the hub falls silent for three heartbeats, the node dials again with exponential
 /// back-off and jitter (Polly), for as long as the service runs.
 /// </summary>
-public sealed partial class TunnelClient(TunnelOptions options, NodeFederationService service, ILogger<TunnelClient> logger, AuditLog? audit = null, TimeProvider? time = null)
+public sealed partial class TunnelClient(TunnelOptions options, NodeFederationService service, ILogger<TunnelClient> logger, AuditLog? audit = null, TimeProvider? time = null, RequesterRateLimiter? rateLimiter = null)
 {
+    /// <summary>Calls answered at once at most; more are refused (RESOURCE_EXHAUSTED), as a direct endpoint limits its streams.</summary>
+    public const int MaxCallsInFlight = 32;
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private int _connected;
+    private int _connections;
 
     /// <summary>Whether a stream to the hub is open now.</summary>
-    public bool IsConnected { get; private set; }
+    public bool IsConnected => Volatile.Read(ref _connected) != 0;
 
     /// <summary>How many times a stream was opened (the first and each reconnection).</summary>
-    public int Connections { get; private set; }
+    public int Connections => Volatile.Read(ref _connections);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -48,13 +53,21 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
                 },
             })
             .Build();
-        try
+        // Each run of the pipeline dials until a session opens; a session that ends after working
+        // starts a fresh run, so the back-off starts again from its first delay.
+        while (!cancellationToken.IsCancellationRequested)
         {
-            await pipeline.ExecuteAsync(async ct => await SessionAsync(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping.
+            try
+            {
+                await pipeline.ExecuteAsync(async ct => await SessionAsync(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(options.ReconnectDelay, _time, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Stopping cancels the gRPC call with whatever exception it raises: none of it is a failure then.
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                return;
+            }
         }
     }
 
@@ -79,10 +92,12 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
         }
 
         await Send(new NodeToHub { Hello = new TunnelHello { SiteId = options.SiteId, Version = typeof(TunnelClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" } }).ConfigureAwait(false);
-        IsConnected = true;
-        Connections++;
+        Volatile.Write(ref _connected, 1);
+        Interlocked.Increment(ref _connections);
         LogConnected(logger, options.Hub);
         var lastHeard = _time.GetTimestamp();
+        var inFlight = new List<Task>();
+        using var slots = new SemaphoreSlim(MaxCallsInFlight, MaxCallsInFlight);
         var heartbeats = Task.Run(
             async () =>
             {
@@ -100,36 +115,65 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
                 }
             },
             session.Token);
+        var worked = false;
         try
         {
             await foreach (var message in call.ResponseStream.ReadAllAsync(session.Token).ConfigureAwait(false))
             {
                 Interlocked.Exchange(ref lastHeard, _time.GetTimestamp());
-                if (message.KindCase == HubToNode.KindOneofCase.Call)
+                worked = true;
+                if (message.KindCase != HubToNode.KindOneofCase.Call)
                 {
-                    // Answered concurrently: a slow facet does not hold up the next count.
-                    var tunnelled = message.Call;
-                    _ = Task.Run(async () => await Send(await AnswerAsync(tunnelled, session.Token).ConfigureAwait(false)).ConfigureAwait(false), session.Token);
+                    continue;
                 }
+
+                var tunnelled = message.Call;
+                if (!slots.Wait(0, CancellationToken.None) || (rateLimiter is not null && !rateLimiter.TryAcquire(options.Requester.Name)))
+                {
+                    await Send(Refusal(tunnelled.Id, "Too many calls from the hub at once; retry shortly.")).ConfigureAwait(false);
+                    continue;
+                }
+
+                // Answered concurrently (a slow facet does not hold up the next count), and tracked,
+                // so that the session's resources outlive every answer.
+                inFlight.RemoveAll(t => t.IsCompleted);
+                inFlight.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await Send(await AnswerAsync(tunnelled, session.Token).ConfigureAwait(false)).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
             }
         }
         finally
         {
-            IsConnected = false;
+            Volatile.Write(ref _connected, 0);
             await session.CancelAsync().ConfigureAwait(false);
             try
             {
-                await heartbeats.ConfigureAwait(false);
+                await Task.WhenAll(inFlight.Append(heartbeats)).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+#pragma warning disable CA1031 // The session is over: what its tasks met (cancellation, a broken stream) is already accounted for.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                // The session ended.
             }
         }
 
-        // The hub closed the stream: dial again (the retry strategy waits first).
-        throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "The hub closed the tunnel."));
+        if (!worked)
+        {
+            // The hub closed the stream before saying anything: dial again after the back-off.
+            throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "The hub closed the tunnel."));
+        }
     }
+
+    private static NodeToHub Refusal(long id, string message) =>
+        new() { Reply = new TunnelReply { Id = id, Failure = new TunnelFailure { Code = (int)StatusCode.ResourceExhausted, Message = message } } };
 
     /// <summary>One tunnelled call answered as a direct one would be: role, handler, audit line.</summary>
     internal async Task<NodeToHub> AnswerAsync(TunnelCall call, CancellationToken cancellationToken)
@@ -156,15 +200,15 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
             {
                 case TunnelCall.RequestOneofCase.Count:
                     reply.Count = await service.Count(call.Count, context).ConfigureAwait(false);
-                    Audit(method, reply.Count.QueryHash, "answered", reply.Count);
+                    Audit(method, "answered", reply.Count);
                     break;
                 case TunnelCall.RequestOneofCase.Facets:
                     reply.Facets = await service.Facets(call.Facets, context).ConfigureAwait(false);
-                    Audit(method, reply.Facets.QueryHash, "answered", null);
+                    Audit(method, "answered", reply.Facets);
                     break;
                 case TunnelCall.RequestOneofCase.NodeInfo:
                     reply.NodeInfo = await service.GetNodeInfo(call.NodeInfo, context).ConfigureAwait(false);
-                    Audit(method, null, "answered", null);
+                    Audit(method, "answered", reply.NodeInfo);
                     break;
                 default:
                     throw new RpcException(new Grpc.Core.Status(StatusCode.Unimplemented, "This node does not know that call."));
@@ -172,21 +216,25 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
         }
         catch (RpcException e)
         {
-            reply.Failure = new TunnelFailure { Code = (int)e.StatusCode, Message = e.Status.Detail };
-            Audit(method, null, "refused: " + e.StatusCode, null);
+            reply = new TunnelReply { Id = call.Id, Failure = new TunnelFailure { Code = (int)e.StatusCode, Message = e.Status.Detail } };
+            Audit(method, "refused: " + e.StatusCode, null);
+        }
+#pragma warning disable CA1031 // Whatever a handler or the audit log met, the hub gets an answer rather than a wait for its deadline.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            reply = new TunnelReply { Id = call.Id, Failure = new TunnelFailure { Code = (int)StatusCode.Internal, Message = $"The node could not answer ({e.GetType().Name})." } };
         }
 
         return new NodeToHub { Reply = reply };
     }
 
-    private void Audit(string method, string? hash, string outcome, CountResponse? count) =>
-        audit?.Record(new AuditEntry(_time.GetUtcNow(), options.Requester.Name, method, hash, outcome, count is null ? null : new Dictionary<string, string>
-        {
-            ["patients"] = count.Patients.ToString(),
-            ["studies"] = count.Studies.ToString(),
-            ["series"] = count.Series.ToString(),
-            ["instances"] = count.Instances.ToString(),
-        }));
+    // The same lines as for a direct call (see AuditInterceptor).
+    private void Audit(string method, string outcome, object? response)
+    {
+        var (hash, released) = AuditInterceptor.Released(response);
+        audit?.Record(new AuditEntry(_time.GetUtcNow(), options.Requester.Name, method, hash, outcome, released));
+    }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Tunnel to the hub {Hub} open")]
     private static partial void LogConnected(ILogger logger, Uri hub);

@@ -126,7 +126,9 @@ internal static partial class NodeAgentService
                     },
                     sp.GetRequiredService<NodeFederationService>(),
                     sp.GetRequiredService<ILogger<TunnelClient>>(),
-                    sp.GetRequiredService<AuditLog>()));
+                    sp.GetRequiredService<AuditLog>(),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<RequesterRateLimiter>()));
                 builder.Services.AddHostedService<TunnelWorker>();
             }
         }
@@ -189,6 +191,12 @@ internal static partial class NodeAgentService
                 custom.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
                 custom.ChainPolicy.CustomTrustStore.AddRange(cas);
                 custom.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                custom.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1")); // server authentication
+                if (chain is not null)
+                {
+                    custom.ChainPolicy.ExtraStore.AddRange(chain.ChainElements.Select(e => e.Certificate).ToArray());
+                }
+
                 return custom.Build(hub);
             };
         }

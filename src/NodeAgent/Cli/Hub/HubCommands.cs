@@ -65,7 +65,7 @@ internal static class HubCommands
         var format = FormatOption();
         var filters = new QueryFilters();
         var tunnelListen = new Option<int>("--tunnel-listen") { Description = "Also accept nodes that dial in (outbound-only mode) on this port of 127.0.0.1 (mutual TLS with --cert/--key/--ca, else plain text), and ask them too." };
-        var tunnelWait = new Option<int>("--tunnel-wait-ms") { Description = "How long to wait for nodes to dial in.", DefaultValueFactory = _ => 5000 };
+        var tunnelWait = new Option<int>("--tunnel-wait-ms") { Description = "How long to wait for nodes to dial in (a node dials again at most a minute after losing its hub; with --tunnel-nodes the wait ends as soon as that many are in).", DefaultValueFactory = _ => 65000 };
         var tunnelNodes = new Option<int>("--tunnel-nodes") { Description = "Stop waiting as soon as this many nodes have dialled in." };
         nodes.Required = false;
         var command = new Command("count", "Count patients, studies, series and instances on each node; values as each node's disclosure control releases them.") { nodes, deadline, format, tunnelListen, tunnelWait, tunnelNodes };
@@ -138,7 +138,7 @@ internal static class HubCommands
                 output.WriteLine($"{answers.Count(a => a.Answer is not null)} of {answers.Count} nodes answered; \"<N\" is a count withheld as below the node's threshold N and adds nothing to the total.");
             }
 
-            return answers.All(a => a.Answer is not null) ? 0 : 3;
+            return answers.Count > 0 && answers.All(a => a.Answer is not null) ? 0 : 3;
         }));
         return command;
     }

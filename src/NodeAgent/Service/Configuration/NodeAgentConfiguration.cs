@@ -236,6 +236,11 @@ public static class NodeAgentConfiguration
             problems.Add($"{Key}:HubCaFile: give the CA bundle (PEM) that issues the hub's certificate (got '{t.HubCaFile}').");
         }
 
+        if (string.IsNullOrWhiteSpace(t.Requester) || t.Requester.Length > 64)
+        {
+            problems.Add($"{Key}:Requester is the hub's name here (audit log, privacy ledger): 1 to 64 characters.");
+        }
+
         var unknown = t.Roles.Where(role => !NodeAgent.Federation.Security.FederationRoles.All.Contains(role)).ToList();
         if (unknown.Count > 0 || t.Roles.Count == 0)
         {

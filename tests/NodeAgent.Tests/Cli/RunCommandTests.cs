@@ -264,11 +264,7 @@ public class RunCommandTests
         }
         finally
         {
-            if (!service.HasExited)
-            {
-                service.Kill(entireProcessTree: true);
-                await service.WaitForExitAsync();
-            }
+            await KillIfRunningAsync(service);
         }
     }
 
@@ -321,11 +317,7 @@ public class RunCommandTests
         }
         finally
         {
-            if (!service.HasExited)
-            {
-                service.Kill(entireProcessTree: true);
-                await service.WaitForExitAsync();
-            }
+            await KillIfRunningAsync(service);
         }
     }
 
@@ -358,11 +350,16 @@ public class RunCommandTests
         }
         finally
         {
-            if (!service.HasExited)
-            {
-                service.Kill(entireProcessTree: true);
-                await service.WaitForExitAsync();
-            }
+            await KillIfRunningAsync(service);
+        }
+    }
+
+    private static async Task KillIfRunningAsync(Process service)
+    {
+        if (!service.HasExited)
+        {
+            service.Kill(entireProcessTree: true);
+            await service.WaitForExitAsync();
         }
     }
 

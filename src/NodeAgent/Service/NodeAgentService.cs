@@ -60,18 +60,28 @@ internal static partial class NodeAgentService
         builder.Services.AddHostedService<CatalogueWorker>();
 
         var endpoint = configuration.Federation;
-        if (endpoint?.Address is { } address)
+        var health = configuration.HealthEndpoint;
+        if (endpoint?.Address is not null || health is not null)
         {
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
-                if (endpoint.Tls is { } tls)
+                if (endpoint?.Address is { } address)
                 {
-                    var check = new ClientCertificateCheck(tls.ClientCas, TimeProvider.System);
-                    kestrel.Listen(address, listen => MutualTls.Configure(listen, tls.Certificate, check));
+                    if (endpoint.Tls is { } tls)
+                    {
+                        var check = new ClientCertificateCheck(tls.ClientCas, TimeProvider.System);
+                        kestrel.Listen(address, listen => MutualTls.Configure(listen, tls.Certificate, check));
+                    }
+                    else
+                    {
+                        kestrel.Listen(address, o => o.Protocols = HttpProtocols.Http2);
+                    }
                 }
-                else
+
+                if (health is not null)
                 {
-                    kestrel.Listen(address, o => o.Protocols = HttpProtocols.Http2);
+                    // Plain HTTP/1.1 for probes and monitoring (curl, a load balancer, systemd checks).
+                    kestrel.Listen(health, o => o.Protocols = HttpProtocols.Http1);
                 }
             });
         }
@@ -80,6 +90,7 @@ internal static partial class NodeAgentService
             // Nothing listens unless asked: no default port is ever opened.
             builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoListenerServer>();
         }
+
         if (endpoint is not null)
         {
             var federation = configuration.Settings.Federation;
@@ -134,6 +145,11 @@ internal static partial class NodeAgentService
         }
 
         var app = builder.Build();
+        if (health is not null)
+        {
+            HealthEndpoints.Map(app, health.Port);
+        }
+
         if (endpoint is not null)
         {
             app.MapGrpcService<NodeFederationService>();

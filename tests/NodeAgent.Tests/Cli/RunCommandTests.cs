@@ -33,8 +33,8 @@ public class RunCommandTests
     [TearDown]
     public void RemoveFolder() => Directory.Delete(_folder, recursive: true);
 
-    private string Site(string sources, string extra = "\"Development\": true,", string catalogue = "") =>
-        Write("site.json", $$"""{ "NodeAgent": { {{extra}} "Catalogue": { "Path": "{{Json(Path.Combine(_folder, "data", "catalogue.db"))}}" {{catalogue}} }, "Sources": { {{sources}} } } }""");
+    private string Site(string sources, string extra = "\"Development\": true,", string catalogue = "", string health = "") =>
+        Write("site.json", $$"""{ "NodeAgent": { {{extra}} "HealthListen": "{{health}}", "Catalogue": { "Path": "{{Json(Path.Combine(_folder, "data", "catalogue.db"))}}" {{catalogue}} }, "Sources": { {{sources}} } } }""");
 
     private string FolderSource => "\"export\": { \"Kind\": \"folder\", \"Path\": \"" + Json(Path.Combine(_folder, "export")) + "\" }";
 
@@ -151,6 +151,18 @@ public class RunCommandTests
     }
 
     [Test]
+    public async Task The_health_port_must_differ_from_the_federation_port()
+    {
+        var site = Site(FolderSource, "\"Development\": true, \"Federation\": { \"Listen\": \"127.0.0.1:50052\" },", health: "127.0.0.1:50052");
+        var (exit, _, stderr) = await RunAsync("run", "--config", site, "--check");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain("use the same port 50052"));
+        });
+    }
+
+    [Test]
     public async Task Check_says_what_would_run_and_a_configured_source_is_indexed_by_name()
     {
         var site = Site(FolderSource);
@@ -182,13 +194,15 @@ public class RunCommandTests
     public async Task The_service_syncs_its_sources_answers_queries_meanwhile_and_stops_cleanly_on_sigterm()
     {
         var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var healthPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
         var site = Site(
             FolderSource,
             extra: $$"""
                 "Development": true,
                 "Federation": { "Listen": "127.0.0.1:{{port}}", "SiteId": "test-site", "Disclosure": { "Threshold": 1, "Rounding": 1, "Epsilon": 0 } },
                 """,
-            catalogue: ", \"RefreshInterval\": \"00:00:01\"");
+            catalogue: ", \"RefreshInterval\": \"00:00:01\"",
+            health: $"127.0.0.1:{healthPort}");
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "nodeagent")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "run", "--config", site })
         {
@@ -229,6 +243,17 @@ public class RunCommandTests
             }
 
             Assert.That(hub, Does.Contain("\"patients\":2,\"studies\":2,\"series\":2,\"instances\":4"), hub + stderr);
+
+            // Probes over plain HTTP on their own port.
+            using var http = new HttpClient();
+            var alive = await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/healthz"));
+            var ready = await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/readyz"));
+            Assert.Multiple(async () =>
+            {
+                Assert.That(alive.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+                Assert.That(ready.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+                Assert.That(await ready.Content.ReadAsStringAsync(), Does.Contain("\"ready\":true"));
+            });
 
             using (var kill = Process.Start("kill", ["-TERM", service.Id.ToString(CultureInfo.InvariantCulture)]))
             {

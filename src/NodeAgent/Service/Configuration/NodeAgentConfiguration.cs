@@ -121,7 +121,17 @@ public static class NodeAgentConfiguration
             }
         }
 
-        return new LoadedConfiguration(null!, settings, development, [], sources, refresh, federation) { DemoFolder = demo };
+        System.Net.IPEndPoint? health = null;
+        if (!string.IsNullOrEmpty(settings.HealthListen) && (!System.Net.IPEndPoint.TryParse(settings.HealthListen, out health) || health.Port == 0))
+        {
+            problems.Add($"{Prefix}HealthListen must be an address and port, as 127.0.0.1:50052, or empty for none (got '{settings.HealthListen}').");
+        }
+        else if (health is not null && federation?.Address is { } grpc && grpc.Port == health.Port)
+        {
+            problems.Add($"{Prefix}HealthListen and {Prefix}Federation:Listen use the same port {health.Port}: give each its own.");
+        }
+
+        return new LoadedConfiguration(null!, settings, development, [], sources, refresh, federation) { DemoFolder = demo, HealthEndpoint = health };
     }
 
     private static FederationEndpoint? ResolveFederation(FederationSettings f, bool development, List<string> problems)
@@ -373,6 +383,9 @@ public sealed record LoadedConfiguration(
 {
     /// <summary>The demo corpus's folder when the embedded default indexes it (no site file, no sources).</summary>
     public string? DemoFolder { get; init; }
+
+    /// <summary>Where /healthz and /readyz answer (HTTP/1.1), if anywhere.</summary>
+    public System.Net.IPEndPoint? HealthEndpoint { get; init; }
 }
 
 /// <summary>Where the federation listens (null: outbound-only) and, with mutual TLS, its certificates and admitted requesters.</summary>

@@ -24,6 +24,9 @@ public sealed class NodeAgentSettings
 
     public FederationSettings Federation { get; set; } = new();
 
+    /// <summary>HTTP /healthz and /readyz for probes and monitoring, as 127.0.0.1:50052; empty for none.</summary>
+    public string HealthListen { get; set; } = "127.0.0.1:50052";
+
     /// <summary>The sources to index, by name (the name is the source's identity in the catalogue).</summary>
     public Dictionary<string, SourceSettings> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -365,13 +365,18 @@ public class RunCommandTests
         using var service = StartService(site, out var output);
         try
         {
-            string hub = "";
+            string hub = "", hubError = "";
             for (var attempt = 0; attempt < 20 && !hub.Contains("\"instances\":4", StringComparison.Ordinal); attempt++)
             {
-                (_, hub, _) = await RunAsync("hub", "count", "--tunnel-listen", hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tunnel-nodes", "1", "--tunnel-wait-ms", "10000", "--format", "json");
+                if (attempt > 0)
+                {
+                    await Task.Delay(500); // the engine's first build, or the port still held by the last attempt
+                }
+
+                (_, hub, hubError) = await RunAsync("hub", "count", "--tunnel-listen", hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tunnel-nodes", "1", "--tunnel-wait-ms", "10000", "--format", "json");
             }
 
-            Assert.That(hub, Does.Contain("\"node\":\"tunnel://outbound-site/\"").And.Contain("\"patients\":2,\"studies\":2,\"series\":2,\"instances\":4"), hub + output);
+            Assert.That(hub, Does.Contain("\"node\":\"tunnel://outbound-site/\"").And.Contain("\"patients\":2,\"studies\":2,\"series\":2,\"instances\":4"), hub + hubError + output);
         }
         finally
         {

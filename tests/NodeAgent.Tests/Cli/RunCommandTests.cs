@@ -151,6 +151,30 @@ public class RunCommandTests
     }
 
     [Test]
+    [Platform(Exclude = "Win", Reason = "Key file modes.")]
+    public async Task An_outbound_only_node_needs_its_certificate_and_the_hubs_ca_but_no_client_ca()
+    {
+        using var pki = NodeAgent.Testing.TestPki.Create("Federation Test CA");
+        var tls = Directory.CreateDirectory(Path.Combine(_folder, "tls")).FullName;
+        var (nodeCert, nodeKey) = NodeAgent.Testing.TestPki.WritePem(pki.Client("CN=outbound-site"), tls, "node");
+        var ca = pki.WriteCaPem(tls, "ca");
+        var secret = Path.Combine(tls, "site.secret");
+        NodeAgent.Pseudonymisation.Keys.SiteSecret.CreateOrLoad(secret);
+        var site = Site(FolderSource, $$"""
+            "SiteSecretFile": "{{Json(secret)}}",
+            "Federation": { "Listen": "", "SiteId": "outbound-site",
+                            "Tls": { "CertificateFile": "{{Json(nodeCert)}}", "KeyFile": "{{Json(nodeKey)}}" },
+                            "Tunnel": { "HubUrl": "https://hub.federation.test:443", "HubCaFile": "{{Json(ca)}}", "Roles": [ "count", "facets" ] } },
+            """);
+        var (exit, stdout, stderr) = await RunAsync("run", "--config", site, "--check");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, stderr);
+            Assert.That(stdout, Does.Contain("federation: no inbound endpoint; tunnel to https://hub.federation.test/ for hub (count, facets)"));
+        });
+    }
+
+    [Test]
     public async Task The_health_port_must_differ_from_the_federation_port()
     {
         var site = Site(FolderSource, "\"Development\": true, \"Federation\": { \"Listen\": \"127.0.0.1:50052\" },", health: "127.0.0.1:50052");

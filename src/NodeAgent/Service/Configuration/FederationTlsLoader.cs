@@ -8,12 +8,15 @@ public sealed record FederationTls(X509Certificate2 Certificate, X509Certificate
 
 internal static class FederationTlsLoader
 {
-    public static FederationTls? Load(FederationTlsSettings tls, string key, List<string> problems)
+    public static FederationTls? Load(FederationTlsSettings tls, string key, List<string> problems, bool requireClientCa = true)
     {
         var before = problems.Count;
         Required(tls.CertificateFile, $"{key}:CertificateFile", "the node's certificate (PEM)", problems);
         Required(tls.KeyFile, $"{key}:KeyFile", "its private key (PEM)", problems);
-        Required(tls.ClientCaFile, $"{key}:ClientCaFile", "the CA bundle (PEM) that issues the requesters' certificates", problems);
+        if (requireClientCa || tls.ClientCaFile is not null)
+        {
+            Required(tls.ClientCaFile, $"{key}:ClientCaFile", "the CA bundle (PEM) that issues the requesters' certificates", problems);
+        }
         if (problems.Count > before)
         {
             return null;
@@ -32,8 +35,12 @@ internal static class FederationTlsLoader
             // Through PKCS#12, so that SslStream can use the key on every platform.
             var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
             var cas = new X509Certificate2Collection();
-            cas.ImportFromPemFile(tls.ClientCaFile!);
-            if (cas.Count == 0)
+            if (tls.ClientCaFile is not null)
+            {
+                cas.ImportFromPemFile(tls.ClientCaFile);
+            }
+
+            if (cas.Count == 0 && requireClientCa)
             {
                 problems.Add($"{key}:ClientCaFile {tls.ClientCaFile} holds no certificate.");
                 return null;

@@ -156,7 +156,8 @@ public static class NodeAgentConfiguration
             problems.Add($"{Key}:Listen is empty and no {Key}:Tunnel is configured: the hub could not reach this node at all; set Enabled to false instead.");
         }
 
-        var tls = f.Tls is null ? null : FederationTlsLoader.Load(f.Tls, $"{Key}:Tls", problems);
+        // Without an inbound endpoint nobody presents a client certificate: no client CA is needed.
+        var tls = f.Tls is null ? null : FederationTlsLoader.Load(f.Tls, $"{Key}:Tls", problems, requireClientCa: endpoint is not null);
         if (tunnel?.Hub.Scheme == Uri.UriSchemeHttps && f.Tls is null)
         {
             problems.Add($"{Key}:Tunnel:HubUrl is https: the node dials with its certificate, so {Key}:Tls (CertificateFile, KeyFile) is required.");

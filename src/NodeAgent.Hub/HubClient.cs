@@ -27,25 +27,7 @@ public sealed class HubClient : IDisposable
         if (tls is not null)
         {
             handler.SslOptions.ClientCertificates = new System.Security.Cryptography.X509Certificates.X509CertificateCollection { tls.Certificate };
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, presented, errors) =>
-            {
-                // The node's name must match; its issuer must be the federation's CA, not any public one.
-                if ((errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || certificate is not System.Security.Cryptography.X509Certificates.X509Certificate2 node)
-                {
-                    return false;
-                }
-
-                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(tls.NodeCas);
-                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                if (presented is not null)
-                {
-                    chain.ChainPolicy.ExtraStore.AddRange(presented.ChainElements.Select(e => e.Certificate).ToArray());
-                }
-
-                return chain.Build(node);
-            };
+            handler.SslOptions.RemoteCertificateValidationCallback = NodeAgent.Federation.Security.ServerCertificateCheck.For(tls.NodeCas);
         }
 
         return handler;

@@ -17,19 +17,7 @@ public sealed class ClientCertificateCheck(X509Certificate2Collection trustedCas
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trustedCas);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = time.GetLocalNow().DateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")); // client authentication
-        if (presented is not null)
-        {
-            chain.ChainPolicy.ExtraStore.AddRange(presented.ChainElements.Select(e => e.Certificate).ToArray());
-        }
-
-        return chain.Build(certificate);
+        return CertificateChain.IsIssuedBy(certificate, presented, trustedCas, CertificateChain.ClientAuthentication, time.GetLocalNow().DateTime);
     }
 
     /// <summary>For Kestrel's <c>ClientCertificateValidation</c>: the platform's verdict is replaced by ours.</summary>

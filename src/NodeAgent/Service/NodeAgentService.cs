@@ -196,25 +196,7 @@ internal static partial class NodeAgentService
             var cas = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
             cas.ImportFromPemFile(tunnel.HubCaFile!);
             handler.SslOptions.ClientCertificates = [tls.Certificate];
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-            {
-                if ((errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || certificate is not System.Security.Cryptography.X509Certificates.X509Certificate2 hub)
-                {
-                    return false;
-                }
-
-                using var custom = new System.Security.Cryptography.X509Certificates.X509Chain();
-                custom.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                custom.ChainPolicy.CustomTrustStore.AddRange(cas);
-                custom.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                custom.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1")); // server authentication
-                if (chain is not null)
-                {
-                    custom.ChainPolicy.ExtraStore.AddRange(chain.ChainElements.Select(e => e.Certificate).ToArray());
-                }
-
-                return custom.Build(hub);
-            };
+            handler.SslOptions.RemoteCertificateValidationCallback = ServerCertificateCheck.For(cas);
         }
 
         return handler;

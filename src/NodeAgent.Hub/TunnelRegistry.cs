@@ -59,6 +59,42 @@ public sealed partial class TunnelRegistry
         }
     }
 
+    /// <summary>
+    /// One call to every connected site at once, each with its own deadline: a site that fails or is
+    /// late is reported (as <c>tunnel://SITE</c>), the others still answer.
+    /// </summary>
+    /// <param name="call">The call for an id.</param>
+    /// <param name="answer">The answer in a reply of the expected kind; null for any other kind.</param>
+    /// <param name="deadline">How long each site has.</param>
+    /// <param name="cancellationToken">Ends every call.</param>
+    public async Task<IReadOnlyList<NodeAnswer<T>>> FanOutAsync<T>(Func<long, TunnelCall> call, Func<TunnelReply, T?> answer, TimeSpan deadline, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var calls = Sites.Select(async site =>
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var node = new Uri($"tunnel://{site}");
+            try
+            {
+                var reply = await CallAsync(site, call, deadline, cancellationToken).ConfigureAwait(false);
+                if (reply.ResponseCase == TunnelReply.ResponseOneofCase.Failure)
+                {
+                    return new NodeAnswer<T>(node, null, $"{(StatusCode)reply.Failure.Code}: {reply.Failure.Message}", watch.Elapsed);
+                }
+
+                return answer(reply) is { } value
+                    ? new NodeAnswer<T>(node, value, null, watch.Elapsed)
+                    : new NodeAnswer<T>(node, null, $"the node answered with {reply.ResponseCase}, not the call's answer", watch.Elapsed);
+            }
+            catch (RpcException e)
+            {
+                return new NodeAnswer<T>(node, null, e.Status.Detail, watch.Elapsed);
+            }
+        });
+        return await Task.WhenAll(calls).ConfigureAwait(false);
+    }
+
     /// <summary>Waits until at least <paramref name="count"/> sites are connected, or the time is up.</summary>
     public async Task<bool> WaitForSitesAsync(int count, TimeSpan limit, CancellationToken cancellationToken = default)
     {

@@ -1,22 +1,19 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NodeAgent.Federation.Disclosure;
 using NodeAgent.Federation.Service;
 using NodeAgent.Federation.V1;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
+using NodeAgent.Testing.Federation;
 
 namespace NodeAgent.Federation.Tests;
 
 /// <summary>The gRPC service over a real socket (plain-text HTTP/2 on loopback), against a catalogue in memory.</summary>
 public sealed class FederationServiceTests
 {
-    private WebApplication _app = null!;
+    private TestNode _node = null!;
     private GrpcChannel _channel = null!;
     private NodeFederation.NodeFederationClient _client = null!;
     private CountEngine _engine = null!;
@@ -42,17 +39,12 @@ public sealed class FederationServiceTests
         records.Add(new SeriesRecord { Id = "s|rare", Source = "s", SeriesInstanceUid = "9.9", StudyInstanceUid = "9.8", PatientKey = "RARE", Modality = "MG", Sex = "F", AgeYears = 41, Instances = 2 });
         _engine = CountEngine.Build(records);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton<INodeCatalogue>(new FixedCatalogue(_engine));
-        builder.Services.AddSingleton(new CountReleaser(new DisclosurePolicy(), Enumerable.Repeat((byte)7, 32).ToArray()));
-        builder.Services.AddSingleton(new FederationOptions { SiteId = "test-site" });
-        _app = builder.Build();
-        _app.MapGrpcService<NodeFederationService>();
-        await _app.StartAsync();
-        _channel = GrpcChannel.ForAddress(_app.Urls.First());
+        _node = await TestNode.StartAsync(Catalogue(_engine), new TestNodeOptions
+        {
+            Releaser = new CountReleaser(new DisclosurePolicy(), Enumerable.Repeat((byte)7, 32).ToArray()),
+            Federation = new FederationOptions { SiteId = "test-site" },
+        });
+        _channel = GrpcChannel.ForAddress(_node.Address);
         _client = new NodeFederation.NodeFederationClient(_channel);
     }
 
@@ -60,9 +52,9 @@ public sealed class FederationServiceTests
     public async Task Stop()
     {
         _channel?.Dispose();
-        if (_app is not null)
+        if (_node is not null)
         {
-            await _app.DisposeAsync();
+            await _node.DisposeAsync();
         }
     }
 
@@ -119,6 +111,22 @@ public sealed class FederationServiceTests
     }
 
     [Test]
+    public async Task A_request_with_a_field_this_contract_does_not_define_is_refused_not_widened()
+    {
+        // A criterion kind from a newer contract (field 6, say "in_polygon"): parsed here, it would leave an empty criterion.
+        var newer = QueryTests.Set("modality", "CT").ToByteArray().Concat(new byte[] { (6 << 3) | 2, 0 }).ToArray();
+        var request = new CountRequest { Query = new Query { Criterion = NodeAgent.Federation.V1.Criterion.Parser.ParseFrom(newer) } };
+        var e = (await Assert.ThrowsAsync<RpcException>(async () => await _client.CountAsync(request)))!;
+        var facets = (await Assert.ThrowsAsync<RpcException>(async () => await _client.FacetsAsync(new FacetsRequest { Field = "sex", Query = request.Query })))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Single().Field, Is.EqualTo("request"));
+            Assert.That(facets.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        });
+    }
+
+    [Test]
     public async Task A_rare_value_stays_hidden_in_counts_and_facets()
     {
         var count = await _client.CountAsync(new CountRequest { Query = new Query { Criterion = QueryTests.Set("modality", "MG") } });
@@ -168,18 +176,12 @@ public sealed class FederationServiceTests
     public async Task A_requester_whose_budget_is_spent_gets_resource_exhausted_for_new_queries_only()
     {
         var root = Directory.CreateTempSubdirectory("nodeagent-ledger-grpc-").FullName;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc(o => o.Interceptors.Add<NodeAgent.Federation.Security.RequesterInterceptor>());
-        builder.Services.AddSingleton<INodeCatalogue>(new FixedCatalogue(_engine));
-        builder.Services.AddSingleton(new CountReleaser(new DisclosurePolicy(), new byte[32]));
-        builder.Services.AddSingleton(new FederationOptions());
-        builder.Services.AddSingleton(_ => PrivacyLedger.Open(Path.Combine(root, "ledger.jsonl"), budget: 6, TimeProvider.System));
-        await using var app = builder.Build();
-        app.MapGrpcService<NodeFederationService>();
-        await app.StartAsync();
-        using var channel = GrpcChannel.ForAddress(app.Urls.First());
+        await using var node = await TestNode.StartAsync(Catalogue(_engine), new TestNodeOptions
+        {
+            AdmitRequesters = true,
+            Ledger = PrivacyLedger.Open(Path.Combine(root, "ledger.jsonl"), budget: 6, TimeProvider.System),
+        });
+        using var channel = GrpcChannel.ForAddress(node.Address);
         var client = new NodeFederation.NodeFederationClient(channel);
         try
         {
@@ -197,17 +199,11 @@ public sealed class FederationServiceTests
         }
         finally
         {
-            await app.StopAsync();
+            await node.StopAsync();
             Directory.Delete(root, recursive: true);
         }
     }
 
-    private sealed class FixedCatalogue(CountEngine engine) : INodeCatalogue
-    {
-        public CountEngine Engine => engine;
-
-        public DateTimeOffset BuiltAt { get; } = DateTimeOffset.UtcNow;
-
-        public IReadOnlyList<SourceState> Sources() => [new SourceState { Id = "pacs", Kind = "dimse", LastSuccessfulSync = BuiltAt.UtcDateTime, StudiesSeen = 1000, StudiesIndexed = 1000 }];
-    }
+    private static FixedNodeCatalogue Catalogue(CountEngine engine) =>
+        new(engine, [new SourceState { Id = "pacs", Kind = "dimse", LastSuccessfulSync = DateTime.UtcNow, StudiesSeen = 1000, StudiesIndexed = 1000 }]);
 }

@@ -1,9 +1,4 @@
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NodeAgent.Federation.Disclosure;
 using NodeAgent.Federation.Queries;
 using NodeAgent.Federation.Service;
@@ -11,6 +6,7 @@ using NodeAgent.Federation.V1;
 using NodeAgent.Hub;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
+using NodeAgent.Testing.Federation;
 
 namespace NodeAgent.Federation.Tests;
 
@@ -20,18 +16,19 @@ public sealed class HubFanOutTests
     [Test]
     public async Task Each_node_answers_what_its_policy_releases_and_a_slow_or_absent_node_is_reported()
     {
-        var nodes = new List<(WebApplication App, CountEngine Engine, CountReleaser Releaser)>();
+        var nodes = new List<(TestNode Node, CountEngine Engine, CountReleaser Releaser)>();
         try
         {
             for (var n = 0; n < 3; n++)
             {
                 var engine = CountEngine.Build(Records(new Random(n), 300 + (200 * n)));
                 var releaser = new CountReleaser(new DisclosurePolicy { Threshold = 5 + n, Rounding = 1 + (4 * n), Epsilon = n * 0.5 }, Enumerable.Repeat((byte)n, 32).ToArray());
-                nodes.Add((await StartNode(engine, releaser, slow: n == 2), engine, releaser));
+                var catalogue = new FixedNodeCatalogue(engine, delay: n == 2 ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
+                nodes.Add((await TestNode.StartAsync(catalogue, new TestNodeOptions { Releaser = releaser }), engine, releaser));
             }
 
             var down = new Uri($"http://127.0.0.1:{NodeAgent.Testing.Peers.FreeTcpPort.Pick()}");
-            var addresses = nodes.Select(n => new Uri(n.App.Urls.First())).Append(down).ToList();
+            var addresses = nodes.Select(n => n.Node.Address).Append(down).ToList();
             using var hub = new HubClient(addresses);
             var criterion = new AllOf([new InSet(CatalogueField.Modality, ["CT", "MR"]), new InRange(CatalogueField.Age, 40, 80)]);
             var request = new CountRequest { Query = ProtoQuery.From(criterion) };
@@ -63,26 +60,11 @@ public sealed class HubFanOutTests
         }
         finally
         {
-            foreach (var (app, _, _) in nodes)
+            foreach (var (node, _, _) in nodes)
             {
-                await app.DisposeAsync();
+                await node.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<WebApplication> StartNode(CountEngine engine, CountReleaser releaser, bool slow)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton<INodeCatalogue>(new Catalogue(engine, slow));
-        builder.Services.AddSingleton(releaser);
-        builder.Services.AddSingleton(new FederationOptions());
-        var app = builder.Build();
-        app.MapGrpcService<NodeFederationService>();
-        await app.StartAsync();
-        return app;
     }
 
     private static IEnumerable<SeriesRecord> Records(Random random, int count) => Enumerable.Range(0, count).Select(i => new SeriesRecord
@@ -95,24 +77,4 @@ public sealed class HubFanOutTests
         AgeYears = random.Next(20, 90),
         Instances = random.Next(1, 50),
     }).ToList();
-
-    private sealed class Catalogue(CountEngine engine, bool slow) : INodeCatalogue
-    {
-        public CountEngine Engine
-        {
-            get
-            {
-                if (slow)
-                {
-                    Thread.Sleep(5000); // a node busy elsewhere
-                }
-
-                return engine;
-            }
-        }
-
-        public DateTimeOffset BuiltAt { get; } = DateTimeOffset.UtcNow;
-
-        public IReadOnlyList<SourceState> Sources() => [];
-    }
 }

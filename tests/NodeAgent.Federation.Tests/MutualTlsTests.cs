@@ -1,10 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NodeAgent.Federation.Disclosure;
 using NodeAgent.Federation.Security;
 using NodeAgent.Federation.Service;
@@ -12,6 +8,7 @@ using NodeAgent.Federation.V1;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
 using NodeAgent.Testing;
+using NodeAgent.Testing.Federation;
 
 namespace NodeAgent.Federation.Tests;
 
@@ -20,7 +17,7 @@ public sealed class MutualTlsTests
 {
     private TestPki _pki = null!;
     private TestPki _otherPki = null!;
-    private WebApplication _app = null!;
+    private TestNode _node = null!;
     private Uri _address = null!;
 
     [OneTimeSetUp]
@@ -34,28 +31,20 @@ public sealed class MutualTlsTests
             new RequesterEntry("hub", "CN=hub.federation.test", null, new HashSet<string> { FederationRoles.Count, FederationRoles.Facets }),
             new RequesterEntry("counter", "CN=counter.federation.test", null, new HashSet<string> { FederationRoles.Count }),
         ]);
-        var builder = WebApplication.CreateSlimBuilder();
-        var check = new ClientCertificateCheck(new X509Certificate2Collection(_pki.Ca), TimeProvider.System);
-        var serverCertificate = _pki.Server();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, listen => MutualTls.Configure(listen, serverCertificate, check)));
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc(o => o.Interceptors.Add<RequesterInterceptor>());
-        builder.Services.AddSingleton(allowList);
-        builder.Services.AddSingleton<INodeCatalogue>(new StaticCatalogue(engine));
-        builder.Services.AddSingleton(new CountReleaser(new DisclosurePolicy(), new byte[32]));
-        builder.Services.AddSingleton(new FederationOptions { SiteId = "tls-site" });
-        _app = builder.Build();
-        _app.MapGrpcService<NodeFederationService>();
-        await _app.StartAsync();
-        _address = new Uri(_app.Urls.First());
+        _node = await TestNode.StartAsync(new FixedNodeCatalogue(engine), new TestNodeOptions
+        {
+            Tls = new NodeTls(_pki.Server(), new X509Certificate2Collection(_pki.Ca), allowList),
+            Federation = new FederationOptions { SiteId = "tls-site" },
+        });
+        _address = _node.Address;
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
-        if (_app is not null)
+        if (_node is not null)
         {
-            await _app.DisposeAsync();
+            await _node.DisposeAsync();
         }
 
         _pki?.Dispose();
@@ -136,14 +125,5 @@ public sealed class MutualTlsTests
             return certificate is X509Certificate2 c && chain.Build(c);
         };
         return GrpcChannel.ForAddress(_address, new GrpcChannelOptions { HttpHandler = handler });
-    }
-
-    private sealed class StaticCatalogue(CountEngine engine) : INodeCatalogue
-    {
-        public CountEngine Engine => engine;
-
-        public DateTimeOffset BuiltAt { get; } = DateTimeOffset.UtcNow;
-
-        public IReadOnlyList<SourceState> Sources() => [];
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -12,6 +13,8 @@ using NodeAgent.Federation.V1;
 using NodeAgent.Hub;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
+using NodeAgent.Testing;
+using NodeAgent.Testing.Federation;
 
 namespace NodeAgent.Federation.Tests;
 
@@ -24,7 +27,7 @@ public sealed class TunnelTests
         var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
         var engine = CountEngine.Build(Enumerable.Range(0, 400).Select(i => new SeriesRecord { Id = "s|" + i, SeriesInstanceUid = "1." + i, StudyInstanceUid = "2." + (i / 2), PatientKey = "P" + (i / 4), Modality = i % 3 == 0 ? "CT" : "MR", Instances = 3 }));
         var releaser = new CountReleaser(new DisclosurePolicy(), Enumerable.Repeat((byte)9, 32).ToArray());
-        var service = new NodeFederationService(new Catalogue(engine), releaser, new FederationOptions { SiteId = "tunnel-site" }, NullLogger<NodeFederationService>.Instance);
+        var service = new NodeFederationService(new FixedNodeCatalogue(engine), releaser, new FederationOptions { SiteId = "tunnel-site" }, NullLogger<NodeFederationService>.Instance);
         var hubRequester = new Requester("hub", new HashSet<string> { FederationRoles.Count });
         var client = new TunnelClient(
             new TunnelOptions
@@ -121,10 +124,84 @@ public sealed class TunnelTests
         return context;
     }
 
-    private static async Task<WebApplication> StartHub(int port, TunnelRegistry registry)
+    [Test]
+    public async Task Over_mutual_tls_a_node_answers_counts_and_searches_and_may_speak_only_for_its_own_site()
+    {
+        using var pki = TestPki.Create("NodeAgent Test Tunnel CA");
+        using var otherPki = TestPki.Create("Another CA");
+        var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var registry = new TunnelRegistry();
+        await using var hub = await StartHub(port, registry, pki.Server(), new X509Certificate2Collection(pki.Ca));
+        var engine = CountEngine.Build(Enumerable.Range(0, 600).Select(i => new SeriesRecord { Id = "s|" + i, SeriesInstanceUid = "1." + i, StudyInstanceUid = "2." + i, PatientKey = "P" + (i / 2), Modality = "CT", Sex = "F", AgeYears = 50, StudyDate = 20240101, Instances = 10 }));
+        var service = new NodeFederationService(
+            new FixedNodeCatalogue(engine),
+            new CountReleaser(new DisclosurePolicy(), new byte[32]),
+            new FederationOptions { SiteId = "site-a", SearchEnabled = true, SearchMaxResults = 20 },
+            NullLogger<NodeFederationService>.Instance,
+            descriptors: new DescriptorReleaser(new byte[32]));
+        var everything = new Requester("hub", new HashSet<string>(FederationRoles.All));
+        var hubCa = new X509Certificate2Collection(pki.Ca);
+
+        TunnelClient Node(string site, X509Certificate2 certificate) => new(
+            new TunnelOptions
+            {
+                Hub = new Uri($"https://127.0.0.1:{port}"),
+                SiteId = site,
+                Requester = everything,
+                ReconnectDelay = TimeSpan.FromMilliseconds(100),
+                MaxReconnectDelay = TimeSpan.FromMilliseconds(300),
+                CreateHandler = () => new SocketsHttpHandler
+                {
+                    SslOptions =
+                    {
+                        ClientCertificates = [certificate],
+                        RemoteCertificateValidationCallback = ServerCertificateCheck.For(hubCa),
+                    },
+                },
+            },
+            service,
+            NullLogger<TunnelClient>.Instance);
+
+        using var stop = new CancellationTokenSource();
+        var honest = Node("site-a", pki.Node("site-a"));
+        var impostor = Node("site-b", pki.Node("site-c"));
+        var stranger = Node("site-d", otherPki.Node("site-d"));
+        var running = new[] { honest.RunAsync(stop.Token), impostor.RunAsync(stop.Token), stranger.RunAsync(stop.Token) };
+        try
+        {
+            Assert.That(await registry.WaitForSitesAsync(1, TimeSpan.FromSeconds(20)), Is.True);
+            var count = await registry.CallAsync("site-a", id => new TunnelCall { Id = id, Count = new CountRequest() }, TimeSpan.FromSeconds(5));
+            var search = await registry.CallAsync("site-a", id => new TunnelCall { Id = id, Search = new SearchRequest() }, TimeSpan.FromSeconds(5));
+            await Task.Delay(1000); // time for the impostor and the stranger to try, and try again
+            Assert.Multiple(() =>
+            {
+                Assert.That(count.Count.Series.Count, Is.EqualTo(600).Within(20));
+                Assert.That(search.Search.Summary.Truncated, Is.True);
+                Assert.That(search.Search.Studies, Is.Not.Empty.And.Count.LessThanOrEqualTo(20));
+                Assert.That(registry.Sites, Is.EqualTo(new[] { "site-a" }), "a certificate for site-c cannot speak for site-b; another CA's not at all");
+            });
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(running);
+        }
+    }
+
+    private static async Task<WebApplication> StartHub(int port, TunnelRegistry registry, X509Certificate2? certificate = null, X509Certificate2Collection? nodeCas = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, o =>
+        {
+            if (certificate is null)
+            {
+                o.Protocols = HttpProtocols.Http2;
+            }
+            else
+            {
+                MutualTls.Configure(o, certificate, new ClientCertificateCheck(nodeCas!, TimeProvider.System));
+            }
+        }));
         builder.Logging.ClearProviders();
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(registry);
@@ -132,14 +209,5 @@ public sealed class TunnelTests
         app.MapGrpcService<HubTunnelService>();
         await app.StartAsync();
         return app;
-    }
-
-    private sealed class Catalogue(CountEngine engine) : INodeCatalogue
-    {
-        public CountEngine Engine => engine;
-
-        public DateTimeOffset BuiltAt { get; } = DateTimeOffset.UtcNow;
-
-        public IReadOnlyList<SourceState> Sources() => [];
     }
 }

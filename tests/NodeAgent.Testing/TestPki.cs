@@ -19,12 +19,18 @@ public sealed class TestPki : IDisposable
         return new TestPki(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-365), DateTimeOffset.UtcNow.AddYears(1)));
     }
 
-    public X509Certificate2 Server() => Issue("CN=127.0.0.1", serverAuth: true, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+
+    public X509Certificate2 Server() => Issue("CN=127.0.0.1", [ServerAuthentication], DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
+    /// <summary>A node's certificate, named for its site: it serves (inbound) and dials its hub (outbound-only mode).</summary>
+    public X509Certificate2 Node(string site) => Issue("CN=" + site, [ServerAuthentication, ClientAuthentication], DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
 
     public X509Certificate2 Client(string subject, bool expired = false) =>
         expired
-            ? Issue(subject, serverAuth: false, DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1))
-            : Issue(subject, serverAuth: false, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            ? Issue(subject, [ClientAuthentication], DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1))
+            : Issue(subject, [ClientAuthentication], DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
 
     public void Dispose() => Ca.Dispose();
 
@@ -53,13 +59,19 @@ public sealed class TestPki : IDisposable
         return path;
     }
 
-    private X509Certificate2 Issue(string subject, bool serverAuth, DateTimeOffset from, DateTimeOffset to)
+    private X509Certificate2 Issue(string subject, string[] usages, DateTimeOffset from, DateTimeOffset to)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
-        if (serverAuth)
+        var oids = new OidCollection();
+        foreach (var usage in usages)
+        {
+            oids.Add(new Oid(usage));
+        }
+
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, false));
+        if (usages.Contains(ServerAuthentication))
         {
             var names = new SubjectAlternativeNameBuilder();
             names.AddIpAddress(System.Net.IPAddress.Loopback);

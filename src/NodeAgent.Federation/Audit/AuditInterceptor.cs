@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using NodeAgent.Federation.Security;
+using NodeAgent.Federation.Service;
 using NodeAgent.Federation.V1;
 
 namespace NodeAgent.Federation.Audit;
@@ -52,7 +53,9 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
             throw;
         }
 
-        log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, "answered", null));
+        // A search leaves its release in the call's state: the line says what left, as for unary calls.
+        var (hash, released) = Released(context.UserState.TryGetValue(NodeFederationService.SearchReleaseKey, out var search) ? search : null);
+        log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released));
     }
 
     // Refusals of callers that were never admitted are audited too, without a name to give.
@@ -71,6 +74,14 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
             .Append(new KeyValuePair<string, string>("withheld cells", f.Disclosure.SuppressedCells.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .Append(new KeyValuePair<string, string>("cells", f.Cells.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .ToDictionary()),
+        SearchResults s => (s.Summary.QueryHash, new Dictionary<string, string>
+        {
+            ["studies"] = Text(s.Summary.Studies),
+            ["descriptors"] = s.Studies.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["truncated"] = s.Summary.Truncated ? "yes" : "no",
+            // Which pseudonyms left, as one digest: enough to confirm a claimed release, nothing to read off.
+            ["study keys sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(string.Join(',', s.Studies.Select(d => d.StudyKey))))),
+        }),
         _ => (null, null),
     };
 

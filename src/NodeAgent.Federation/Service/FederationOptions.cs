@@ -11,4 +11,7 @@ public sealed record FederationOptions
 
     /// <summary>Pseudonymised study descriptors (Search); off unless the site allows it.</summary>
     public bool SearchEnabled { get; init; }
+
+    /// <summary>The most descriptors one search releases (a requester may ask for fewer).</summary>
+    public int SearchMaxResults { get; init; } = 1000;
 }

@@ -18,7 +18,7 @@ namespace NodeAgent.Federation.Service;
 /// catalogue's freshness and whether disclosure control changed them. Logs carry the query's hash,
 /// never its values.
 /// </summary>
-public sealed partial class NodeFederationService(INodeCatalogue catalogue, CountReleaser releaser, FederationOptions options, ILogger<NodeFederationService> logger, PrivacyLedger? ledger = null) : NodeFederation.NodeFederationBase
+public sealed partial class NodeFederationService(INodeCatalogue catalogue, CountReleaser releaser, FederationOptions options, ILogger<NodeFederationService> logger, PrivacyLedger? ledger = null, DescriptorReleaser? descriptors = null) : NodeFederation.NodeFederationBase
 {
     private const int MaxViolations = 20;
 
@@ -27,6 +27,7 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
     public override Task<CountResponse> Count(CountRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        RefuseUnknownFields(request);
         var query = Canonical(request.Query);
         var engine = catalogue.Engine;
 
@@ -63,6 +64,7 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
             throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied, "Facets are off by this site's policy."));
         }
 
+        RefuseUnknownFields(request);
         var field = FederationFields.Find(request.Field);
         if (field is not { Facets: true })
         {
@@ -89,14 +91,66 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
         return Task.FromResult(response);
     }
 
-    public override Task Search(SearchRequest request, IServerStreamWriter<StudyDescriptor> responseStream, ServerCallContext context)
+    /// <summary>The key under which a search's release is left in the call's user state, for the audit line.</summary>
+    public const string SearchReleaseKey = "nodeagent.search-release";
+
+    public override async Task Search(SearchRequest request, IServerStreamWriter<SearchResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(responseStream);
+        var results = await SearchAll(request, context).ConfigureAwait(false);
+        await responseStream.WriteAsync(new SearchResponse { Summary = results.Summary }, context.CancellationToken).ConfigureAwait(false);
+        foreach (var study in results.Studies)
+        {
+            await responseStream.WriteAsync(new SearchResponse { Study = study }, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A whole search answer: the summary and the descriptors released. Only for a cohort of at least
+    /// the threshold of patients; the matching studies are released as Count releases them (the same
+    /// noise cell), never as the number of descriptors.
+    /// </summary>
+    public Task<SearchResults> SearchAll(SearchRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!options.SearchEnabled || descriptors is null)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied, "Search is off by this site's policy."));
+        }
 
-        // Descriptors are released only where the site allows them; the release itself is not built yet.
-        throw new RpcException(options.SearchEnabled
-            ? new Grpc.Core.Status(StatusCode.Unimplemented, "Search is allowed by this site's policy but not available in this NodeAgent version.")
-            : new Grpc.Core.Status(StatusCode.PermissionDenied, "Search is off by this site's policy."));
+        RefuseUnknownFields(request);
+        if (request.MaxResults < 0)
+        {
+            throw Invalid([new QueryViolation("max_results", "the most descriptors wanted is 0 (the site's maximum) or more")]);
+        }
+
+        var query = Canonical(request.Query);
+        var engine = catalogue.Engine;
+
+        // The study count in the summary is the Count's, noised in the same cell: charged as one release.
+        Charge(context, $"search|{query.Hash}|{engine.Fingerprint:x16}", releaser.Policy.Epsilon);
+        var result = engine.Count(query.Criterion);
+        var limit = request.MaxResults == 0 ? options.SearchMaxResults : Math.Min(request.MaxResults, options.SearchMaxResults);
+        var minGroup = Math.Max(1, releaser.Policy.Threshold);
+        var summary = new SearchSummary { MinGroup = minGroup, MaxResults = limit, QueryHash = query.Hash, Freshness = Freshness(), Disclosure = Disclosure(0) };
+        var results = new SearchResults { Summary = summary };
+        if (result.Patients < releaser.Policy.Threshold)
+        {
+            // A small cohort is withheld whole, as in Count: not one descriptor of it.
+            summary.Studies = new ReleasedCount { FewerThan = releaser.Policy.Threshold };
+        }
+        else
+        {
+            summary.Studies = releaser.Release(result.Studies, query.Hash, engine.Fingerprint, "studies").Released;
+            var (released, truncated) = descriptors.Release(engine, engine.StudiesMatching(query.Criterion), limit, minGroup, releaser.Policy.Rounding);
+            summary.Truncated = truncated;
+            results.Studies.AddRange(released);
+        }
+
+        context.UserState[SearchReleaseKey] = results;
+        LogAnswered(logger, "Search", query.Hash);
+        return Task.FromResult(results);
     }
 
     public override Task<NodeInfo> GetNodeInfo(GetNodeInfoRequest request, ServerCallContext context)
@@ -147,6 +201,15 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
         Level.Instances => count.Instances,
         _ => count.Studies,
     };
+
+    private static void RefuseUnknownFields<T>(T request)
+        where T : Google.Protobuf.IMessage<T>, new()
+    {
+        if (Queries.Internal.UnknownFields.In(request))
+        {
+            throw Invalid([new QueryViolation("request", $"it carries fields that nodeagent.federation.v1 as this node (NodeAgent {Version}) knows it does not define; a newer hub may be asking for something this node cannot evaluate, and a query is never answered with parts of it dropped")]);
+        }
+    }
 
     private static CanonicalQuery Canonical(Query? query)
     {

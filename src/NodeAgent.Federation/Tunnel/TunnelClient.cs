@@ -183,6 +183,7 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
             TunnelCall.RequestOneofCase.Count => "Count",
             TunnelCall.RequestOneofCase.Facets => "Facets",
             TunnelCall.RequestOneofCase.NodeInfo => "GetNodeInfo",
+            TunnelCall.RequestOneofCase.Search => "Search",
             _ => "Unknown",
         };
         var context = new TunnelCallContext("/nodeagent.federation.v1.NodeFederation/" + method, DateTime.UtcNow.AddMinutes(1), cancellationToken);
@@ -190,7 +191,7 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
         var reply = new TunnelReply { Id = call.Id };
         try
         {
-            var role = method switch { "Count" => FederationRoles.Count, "Facets" => FederationRoles.Facets, _ => null };
+            var role = method switch { "Count" => FederationRoles.Count, "Facets" => FederationRoles.Facets, "Search" => FederationRoles.Search, _ => null };
             if (role is not null && !options.Requester.May(role))
             {
                 throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied, $"Requester '{options.Requester.Name}' may not ask for {role} at this site."));
@@ -205,6 +206,10 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
                 case TunnelCall.RequestOneofCase.Facets:
                     reply.Facets = await service.Facets(call.Facets, context).ConfigureAwait(false);
                     Audit(method, "answered", reply.Facets);
+                    break;
+                case TunnelCall.RequestOneofCase.Search:
+                    reply.Search = await service.SearchAll(call.Search, context).ConfigureAwait(false);
+                    Audit(method, "answered", reply.Search);
                     break;
                 case TunnelCall.RequestOneofCase.NodeInfo:
                     reply.NodeInfo = await service.GetNodeInfo(call.NodeInfo, context).ConfigureAwait(false);

@@ -22,6 +22,8 @@ public sealed class CountEngine
     private readonly int[] _study;
     private readonly int[] _instances;
     private readonly int _studyCount;
+    private readonly string[] _studyUids;
+    private readonly Lazy<StudyRows> _studyRows;
     private readonly Dictionary<CatalogueField, TextColumn> _text = [];
     private readonly Dictionary<CatalogueField, int[]> _numbers = [];
 
@@ -70,6 +72,11 @@ public sealed class CountEngine
         _rows = patient.Count;
         _words = (_rows + 63) >> 6;
         _studyCount = studies.Count;
+        _studyUids = new string[_studyCount];
+        foreach (var (uid, code) in studies)
+        {
+            _studyUids[code] = uid;
+        }
 
         // Sorted by patient, then study: the rows of a study (and of a patient) are contiguous.
         var order = Enumerable.Range(0, _rows).ToArray();
@@ -82,6 +89,8 @@ public sealed class CountEngine
         Array.Sort(keys, order);
         _patient = Reorder(patient, order);
         _study = Reorder(study, order);
+        // Only Search needs rows by study; sites that never enable it never pay for the index.
+        _studyRows = new Lazy<StudyRows>(() => StudyRows.Of(_study, _studyCount));
         _instances = Reorder(instances, order);
         foreach (var field in TextFields)
         {
@@ -95,6 +104,9 @@ public sealed class CountEngine
     }
 
     public int SeriesCount => _rows;
+
+    /// <summary>Distinct studies; study codes run from 0 to this, exclusive.</summary>
+    public int StudyCount => _studyCount;
 
     /// <summary>
     /// A fingerprint of the records counted (their order does not matter): the same catalogue content
@@ -175,6 +187,84 @@ public sealed class CountEngine
         }
 
         return groups.Where(g => g.Item2.Series > 0).OrderByDescending(g => g.Item2.Series).ThenBy(g => g.Item1, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The studies with at least one series matching <paramref name="criterion"/>, as codes for <see cref="DescribeStudy"/>.</summary>
+    public IReadOnlyList<int> StudiesMatching(Criterion criterion)
+    {
+        var seen = new ulong[(_studyCount + 63) >> 6];
+        var codes = new List<int>();
+        ForEachRow(Evaluate(criterion), row =>
+        {
+            var study = _study[row];
+            var mask = 1UL << study;
+            if ((seen[study >> 6] & mask) == 0)
+            {
+                seen[study >> 6] |= mask;
+                codes.Add(study);
+            }
+        });
+        return codes;
+    }
+
+    /// <summary>
+    /// A study over all its series (not only those a query matched): modalities, the body part most
+    /// of its series name, sex and age as its first series with them gives.
+    /// </summary>
+    public StudySummary DescribeStudy(int study)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(study);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(study, _studyCount);
+        var rows = _studyRows.Value.Of(study);
+        var modalities = new SortedSet<string>(StringComparer.Ordinal);
+        var bodyParts = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? sex = null;
+        int? age = null, year = null;
+        long instances = 0;
+        foreach (var row in rows)
+        {
+            instances += _instances[row];
+            if (ValueAt(CatalogueField.Modality, row) is { } modality)
+            {
+                modalities.Add(modality);
+            }
+
+            if (ValueAt(CatalogueField.BodyPart, row) is { } part)
+            {
+                bodyParts[part] = bodyParts.GetValueOrDefault(part) + 1;
+            }
+
+            sex ??= ValueAt(CatalogueField.Sex, row);
+            age ??= _numbers[CatalogueField.Age][row] is var a && a != Missing ? a : null;
+            year ??= _numbers[CatalogueField.StudyYear][row] is var y && y != Missing ? y : null;
+        }
+
+        var bodyPart = bodyParts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key).FirstOrDefault();
+        return new StudySummary(_studyUids[study], modalities.ToList(), bodyPart, sex, age, year, rows.Length, instances);
+    }
+
+    /// <summary>A study's UID, for keyed pseudonyms; it never leaves the node as such.</summary>
+    public string StudyInstanceUidOf(int study) => _studyUids[study];
+
+    private string? ValueAt(CatalogueField field, int row)
+    {
+        var column = _text[field];
+        var word = row >> 6;
+        var mask = 1UL << row;
+        if ((column.Present[word] & mask) == 0)
+        {
+            return null;
+        }
+
+        for (var code = 0; code < column.Values.Count; code++)
+        {
+            if ((column.Posting(code)[word] & mask) != 0)
+            {
+                return column.Values[code];
+            }
+        }
+
+        return null;
     }
 
     private CountResult Totals(ulong[] rows)
@@ -440,5 +530,34 @@ public sealed class CountEngine
         public int? CodeOf(string value) => byValue.TryGetValue(value.Trim().ToUpperInvariant(), out var code) ? code : null;
 
         public ulong[] Posting(int code) => postings[code];
+    }
+
+    /// <summary>The rows of each study, as one array sliced by offsets (a study's rows are not always contiguous: one study may be filed under two patient keys).</summary>
+    private sealed class StudyRows(int[] offsets, int[] rows)
+    {
+        public static StudyRows Of(int[] studyOfRow, int studies)
+        {
+            var offsets = new int[studies + 1];
+            foreach (var study in studyOfRow)
+            {
+                offsets[study + 1]++;
+            }
+
+            for (var i = 0; i < studies; i++)
+            {
+                offsets[i + 1] += offsets[i];
+            }
+
+            var next = offsets[..^1];
+            var rows = new int[studyOfRow.Length];
+            for (var row = 0; row < studyOfRow.Length; row++)
+            {
+                rows[next[studyOfRow[row]]++] = row;
+            }
+
+            return new StudyRows(offsets, rows);
+        }
+
+        public ReadOnlySpan<int> Of(int study) => rows.AsSpan(offsets[study], offsets[study + 1] - offsets[study]);
     }
 }

@@ -116,11 +116,13 @@ internal static partial class NodeAgentService
             builder.Services.AddSingleton(new CountReleaser(
                 new DisclosurePolicy { Threshold = federation.Disclosure.Threshold, Rounding = federation.Disclosure.Rounding, Epsilon = federation.Disclosure.Epsilon },
                 secret.DeriveKey("disclosure-noise")));
+            builder.Services.AddSingleton(new DescriptorReleaser(secret.DeriveKey("search-study-key")));
             var federationOptions = new FederationOptions
             {
                 SiteId = federation.SiteId ?? Environment.MachineName,
                 FacetsEnabled = federation.FacetsEnabled,
                 SearchEnabled = federation.SearchEnabled,
+                SearchMaxResults = federation.SearchMaxResults,
             };
             builder.Services.AddSingleton(federationOptions);
             if (endpoint.Tunnel is { } tunnel)

@@ -2,18 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NodeAgent.Federation.Disclosure;
-using NodeAgent.Federation.Security;
-using NodeAgent.Federation.Service;
 using NodeAgent.Federation.V1;
 using NodeAgent.Hub;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
+using NodeAgent.Testing.Federation;
 
 namespace NodeAgent.Benchmarks.Peers;
 
@@ -39,7 +33,7 @@ internal static class FederationLatency
         {
             await using (var node = await StartNodeAsync(Records(new Random(6), seriesPerNode), Path.Combine(folder, "ledger.jsonl")))
             {
-                using var channel = GrpcChannel.ForAddress(node.Urls.First(), new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
+                using var channel = GrpcChannel.ForAddress(node.Address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
                 var client = new NodeFederation.NodeFederationClient(channel);
                 await LoadAsync(client, 16, 400); // warm-up: JIT, connections
                 foreach (var (concurrency, calls) in new[] { (1, 1000), (64, 6400), (1000, 20000) })
@@ -53,7 +47,7 @@ internal static class FederationLatency
             report.AppendLine("Goal of issue 6: p99 under 20 ms at 64 concurrent calls.");
             report.AppendLine();
 
-            var nodes = new List<WebApplication>();
+            var nodes = new List<TestNode>();
             try
             {
                 for (var n = 0; n < 30; n++)
@@ -61,7 +55,7 @@ internal static class FederationLatency
                     nodes.Add(await StartNodeAsync(Records(new Random(100 + n), 5_000), Path.Combine(folder, $"ledger-{n}.jsonl")));
                 }
 
-                using var hub = new HubClient(nodes.Select(n => new Uri(n.Urls.First())));
+                using var hub = new HubClient(nodes.Select(n => n.Address));
                 var random = new Random(9);
                 var fanOut = new List<double>();
                 for (var i = 0; i < 220; i++)
@@ -144,22 +138,12 @@ internal static class FederationLatency
         return new CountRequest { Query = new Query { Criterion = new Federation.V1.Criterion { AllOf = all } } };
     }
 
-    private static async Task<WebApplication> StartNodeAsync(List<SeriesRecord> records, string ledger)
-    {
-        var engine = CountEngine.Build(records);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc(o => o.Interceptors.Add<RequesterInterceptor>());
-        builder.Services.AddSingleton<INodeCatalogue>(new FixedCatalogue(engine));
-        builder.Services.AddSingleton(new CountReleaser(new DisclosurePolicy(), new byte[32]));
-        builder.Services.AddSingleton(new FederationOptions());
-        builder.Services.AddSingleton(_ => PrivacyLedger.Open(ledger, budget: double.MaxValue, TimeProvider.System));
-        var app = builder.Build();
-        app.MapGrpcService<NodeFederationService>();
-        await app.StartAsync();
-        return app;
-    }
+    private static Task<TestNode> StartNodeAsync(List<SeriesRecord> records, string ledger) =>
+        TestNode.StartAsync(new FixedNodeCatalogue(CountEngine.Build(records)), new TestNodeOptions
+        {
+            AdmitRequesters = true,
+            Ledger = PrivacyLedger.Open(ledger, budget: double.MaxValue, TimeProvider.System),
+        });
 
     private static List<SeriesRecord> Records(Random random, int count) => Enumerable.Range(0, count).Select(i => new SeriesRecord
     {
@@ -175,13 +159,4 @@ internal static class FederationLatency
     }).ToList();
 
     private static double P(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)];
-
-    private sealed class FixedCatalogue(CountEngine engine) : INodeCatalogue
-    {
-        public CountEngine Engine => engine;
-
-        public DateTimeOffset BuiltAt { get; } = DateTimeOffset.UtcNow;
-
-        public IReadOnlyList<SourceState> Sources() => [];
-    }
 }

@@ -47,26 +47,5 @@ internal sealed class TunnelHub : IAsyncDisposable
         return new TunnelHub(app, registry);
     }
 
-    public async Task<IReadOnlyList<NodeAnswer<CountResponse>>> CountAsync(CountRequest request, TimeSpan deadline, CancellationToken cancellationToken)
-    {
-        var calls = Registry.Sites.Select(async site =>
-        {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var node = new Uri($"tunnel://{site}");
-            try
-            {
-                var reply = await Registry.CallAsync(site, id => new TunnelCall { Id = id, Count = request }, deadline, cancellationToken).ConfigureAwait(false);
-                return reply.ResponseCase == TunnelReply.ResponseOneofCase.Count
-                    ? new NodeAnswer<CountResponse>(node, reply.Count, null, watch.Elapsed)
-                    : new NodeAnswer<CountResponse>(node, null, $"{(Grpc.Core.StatusCode)reply.Failure.Code}: {reply.Failure.Message}", watch.Elapsed);
-            }
-            catch (Grpc.Core.RpcException e)
-            {
-                return new NodeAnswer<CountResponse>(node, null, e.Status.Detail, watch.Elapsed);
-            }
-        });
-        return await Task.WhenAll(calls).ConfigureAwait(false);
-    }
-
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

@@ -22,10 +22,7 @@ internal static class QueryCommands
     {
         var (db, level, format, filters) = CommonOptions();
         var command = new Command("count", "Count patients, studies, series or instances matching the filters.") { db, level, format };
-        foreach (var option in filters.Options)
-        {
-            command.Options.Add(option);
-        }
+        filters.AddTo(command);
 
         command.SetAction((parse, _) => CliFailure.RunAsync("query count", error, () =>
         {
@@ -75,10 +72,7 @@ internal static class QueryCommands
         var (db, level, format, filters) = CommonOptions();
         var by = new Option<CatalogueField>("--by") { Description = "The field to group by: modality, bodypart, sex, manufacturer, manufacturermodel, age, studyyear.", Required = true };
         var command = new Command("facets", "Counts per value of a field, among what matches the filters.") { db, by, level, format };
-        foreach (var option in filters.Options)
-        {
-            command.Options.Add(option);
-        }
+        filters.AddTo(command);
 
         command.SetAction((parse, _) => CliFailure.RunAsync("query facets", error, () =>
         {

@@ -17,6 +17,15 @@ internal sealed class QueryFilters
 
     public IEnumerable<Option> Options => [_modality, _bodyPart, _sex, _age, _studyDate, _manufacturer];
 
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        foreach (var option in Options)
+        {
+            command.Options.Add(option);
+        }
+    }
+
     /// <exception cref="FormatException">A value is malformed; the message names the option.</exception>
     public Criterion ToCriterion(ParseResult parse)
     {

@@ -222,6 +222,11 @@ public static class NodeAgentConfiguration
             problems.Add($"{Key}:Disclosure: BudgetPerMonth is 0 or more, RequestsPerSecond more than 0, Burst 1 or more.");
         }
 
+        if (f.SearchMaxResults is < 1 or > 10_000)
+        {
+            problems.Add($"{Key}:SearchMaxResults is 1 to 10000 (got {f.SearchMaxResults}).");
+        }
+
         return problems.Count > before ? null : new FederationEndpoint(endpoint, tls, tls is null ? null : new NodeAgent.Federation.Security.RequesterAllowList(requesters)) { Tunnel = tunnel };
     }
 

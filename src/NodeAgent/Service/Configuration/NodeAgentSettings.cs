@@ -108,7 +108,11 @@ public sealed class FederationSettings
 
     public bool FacetsEnabled { get; set; } = true;
 
+    /// <summary>Pseudonymised study descriptors (record-level, k-anonymous, without noise); off by default.</summary>
     public bool SearchEnabled { get; set; }
+
+    /// <summary>The most study descriptors one search releases.</summary>
+    public int SearchMaxResults { get; set; } = 1000;
 
     public DisclosureSettings Disclosure { get; set; } = new();
 

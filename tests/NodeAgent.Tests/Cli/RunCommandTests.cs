@@ -379,13 +379,13 @@ public class RunCommandTests
             FolderSource,
             extra: $$"""
                 "Development": true,
-                "Federation": { "Listen": "", "SiteId": "outbound-site", "Tunnel": { "HubUrl": "http://127.0.0.1:{{hubPort}}", "Roles": [ "count" ], "Heartbeat": "00:00:01" },
+                "Federation": { "Listen": "", "SiteId": "outbound-site", "SearchEnabled": true, "Tunnel": { "HubUrl": "http://127.0.0.1:{{hubPort}}", "Roles": [ "count", "facets", "search" ], "Heartbeat": "00:00:01" },
                                 "Disclosure": { "Threshold": 1, "Rounding": 1, "Epsilon": 0 } },
                 """,
             catalogue: ", \"RefreshInterval\": \"00:00:01\"");
         var (checkExit, check, checkError) = await RunAsync("run", "--config", site, "--check");
         Assert.That(checkExit, Is.Zero, checkError);
-        Assert.That(check, Does.Contain($"federation: no inbound endpoint; tunnel to http://127.0.0.1:{hubPort}/ for hub (count)"));
+        Assert.That(check, Does.Contain($"federation: no inbound endpoint; tunnel to http://127.0.0.1:{hubPort}/ for hub (count, facets, search)"));
         using var service = StartService(site, out var output);
         try
         {
@@ -401,6 +401,18 @@ public class RunCommandTests
             }
 
             Assert.That(hub, Does.Contain("\"node\":\"tunnel://outbound-site/\"").And.Contain("\"patients\":2,\"studies\":2,\"series\":2,\"instances\":4"), hub + hubError + output);
+
+            // Every hub command reaches tunnelled nodes: histograms and study descriptors too.
+            string[] tunnel = ["--tunnel-listen", hubPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tunnel-nodes", "1", "--tunnel-wait-ms", "10000", "--format", "json"];
+            var (facetsExit, facets, facetsError) = await RunAsync(["hub", "facets", "--by", "sex", "--level", "series", .. tunnel]);
+            var (searchExit, search, searchError) = await RunAsync(["hub", "search", .. tunnel]);
+            Assert.Multiple(() =>
+            {
+                Assert.That(facetsExit, Is.Zero, facets + facetsError);
+                Assert.That(facets, Does.Contain("\"field\":\"sex\"").And.Contain("\"level\":\"series\"").And.Contain("\"ok\":true"), facets);
+                Assert.That(searchExit, Is.Zero, search + searchError);
+                Assert.That(search, Does.Contain("\"studyKey\":").And.Contain("\"truncated\":false"), search);
+            });
         }
         finally
         {

@@ -28,6 +28,7 @@ public static class NodeAgentCommandLine
         root.Subcommands.Add(HubCommands.Build(output, error));
         root.Subcommands.Add(AuditCommands.Build(output, error));
         root.Subcommands.Add(DemoDataCommand.Build(output, error));
+        root.Subcommands.Add(NodeAgent.Cli.Doctor.DoctorCommand.Build(output, error));
         return root;
     }
 

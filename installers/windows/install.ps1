@@ -1,0 +1,112 @@
+<#
+.SYNOPSIS
+  Installs NodeAgent as a Windows service from a self-contained win-x64 publish.
+
+.DESCRIPTION
+  Copies the program to Program Files, creates the site folder under ProgramData (configuration,
+  site secret, data) with ACLs for Administrators, SYSTEM and the service's virtual account only,
+  registers the event log source, creates the service under its virtual account
+  (NT SERVICE\NodeAgent) with recovery actions (restart after 10 s, 30 s, 60 s), and starts it.
+  An existing configuration, secret and data are kept: run it again to upgrade.
+
+.EXAMPLE
+  PS> .\install.ps1 -Source .\publish
+#>
+[CmdletBinding()]
+param(
+    # The folder of a self-contained win-x64 publish (dotnet publish -r win-x64 --self-contained).
+    [Parameter(Mandatory = $true)][string]$Source,
+    [string]$InstallDir = (Join-Path $env:ProgramFiles 'NodeAgent'),
+    [string]$DataRoot = (Join-Path $env:ProgramData 'NodeAgent'),
+    [switch]$NoStart
+)
+$ErrorActionPreference = 'Stop'
+$ServiceName = 'NodeAgent'
+$Account = "NT SERVICE\$ServiceName"
+
+$principal = New-Object Security.Principal.WindowsPrincipal([Security.Principal.WindowsIdentity]::GetCurrent())
+if (-not $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) {
+    throw 'Run install.ps1 from an elevated PowerShell (Run as administrator).'
+}
+if (-not (Test-Path (Join-Path $Source 'nodeagent.exe'))) {
+    throw "No nodeagent.exe in $Source: give the folder of a self-contained win-x64 publish."
+}
+
+# An upgrade stops the service first; its configuration, secret and data stay where they are.
+$existing = Get-Service -Name $ServiceName -ErrorAction SilentlyContinue
+if ($existing -and $existing.Status -ne 'Stopped') {
+    Stop-Service -Name $ServiceName -Force
+    $existing.WaitForStatus('Stopped', [TimeSpan]::FromSeconds(90))
+}
+
+New-Item -ItemType Directory -Force -Path $InstallDir | Out-Null
+Copy-Item -Path (Join-Path $Source '*') -Destination $InstallDir -Recurse -Force -Exclude '*.pdb'
+
+$dataDir = Join-Path $DataRoot 'data'
+New-Item -ItemType Directory -Force -Path $DataRoot, $dataDir | Out-Null
+$siteFile = Join-Path $DataRoot 'appsettings.json'
+if (-not (Test-Path $siteFile)) {
+    $site = [ordered]@{
+        NodeAgent = [ordered]@{
+            SiteSecretFile = (Join-Path $DataRoot 'site.secret')
+            HealthListen   = '127.0.0.1:50052'
+            Catalogue      = @{ Path = (Join-Path $dataDir 'catalogue.db') }
+            Federation     = @{ Enabled = $false }
+            Sources        = @{}
+        }
+    }
+    $site | ConvertTo-Json -Depth 5 | Set-Content -Path $siteFile -Encoding UTF8
+}
+
+# The site secret keys every pseudonym and the audit log: made once, never replaced.
+$secretFile = Join-Path $DataRoot 'site.secret'
+if (-not (Test-Path $secretFile)) {
+    $bytes = New-Object byte[] 32
+    [Security.Cryptography.RandomNumberGenerator]::Fill($bytes)
+    [IO.File]::WriteAllBytes($secretFile, $bytes)
+}
+
+# The service must exist before its virtual account can be named in ACLs.
+if (-not $existing) {
+    New-Service -Name $ServiceName -DisplayName 'NodeAgent' `
+        -Description 'Federated cancer-imaging node: PACS catalogue, pseudonymisation, federation answers.' `
+        -BinaryPathName "`"$(Join-Path $InstallDir 'nodeagent.exe')`" run --config `"$siteFile`"" `
+        -StartupType Automatic | Out-Null
+}
+& sc.exe config $ServiceName obj= $Account | Out-Null
+& sc.exe config $ServiceName start= delayed-auto | Out-Null
+# Recovery: restart after 10 s, 30 s, 60 s; the failure count resets after a day.
+& sc.exe failure $ServiceName reset= 86400 actions= restart/10000/restart/30000/restart/60000 | Out-Null
+& sc.exe failureflag $ServiceName 1 | Out-Null
+
+# Only Administrators, SYSTEM and the service itself may see the site folder (secret, data, audit log).
+$acl = New-Object Security.AccessControl.DirectorySecurity
+$acl.SetAccessRuleProtection($true, $false)
+$inherit = [Security.AccessControl.InheritanceFlags]'ContainerInherit, ObjectInherit'
+$none = [Security.AccessControl.PropagationFlags]::None
+foreach ($who in @('BUILTIN\Administrators', 'NT AUTHORITY\SYSTEM')) {
+    $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($who, 'FullControl', $inherit, $none, 'Allow')))
+}
+$acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($Account, 'Modify', $inherit, $none, 'Allow')))
+Set-Acl -Path $DataRoot -AclObject $acl
+Get-ChildItem -Path $DataRoot -Recurse | ForEach-Object { $_.SetAccessControl((Get-Acl -Path $DataRoot)) } -ErrorAction SilentlyContinue
+
+if (-not [Diagnostics.EventLog]::SourceExists($ServiceName)) {
+    New-EventLog -LogName Application -Source $ServiceName
+}
+
+# The command line for an administrator's shell.
+$machinePath = [Environment]::GetEnvironmentVariable('Path', 'Machine')
+if (($machinePath -split ';') -notcontains $InstallDir) {
+    [Environment]::SetEnvironmentVariable('Path', "$machinePath;$InstallDir", 'Machine')
+}
+
+& (Join-Path $InstallDir 'nodeagent.exe') run --config $siteFile --check
+if ($LASTEXITCODE -ne 0) {
+    Write-Warning "The configuration has problems (above); fix $siteFile, then: Start-Service $ServiceName"
+    return
+}
+if (-not $NoStart) {
+    Start-Service -Name $ServiceName
+}
+Write-Host "NodeAgent installed in $InstallDir; configuration $siteFile. Check it with: nodeagent doctor --config `"$siteFile`""

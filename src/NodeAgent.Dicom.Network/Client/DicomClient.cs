@@ -33,6 +33,7 @@ public sealed class DicomClient
     /// <summary>C-ECHO: opens an association, verifies, releases. Returns the round trip of the echo itself.</summary>
     public async Task<TimeSpan> EchoAsync(CancellationToken cancellationToken = default)
     {
+        using var activity = DicomNetworkTelemetry.Start("C-ECHO", _options);
         await using var association = await OpenAsync([new PresentationContextProposal(1, DicomUids.Verification, NativeSyntaxes)], cancellationToken).ConfigureAwait(false);
         return await EchoOnAsync(association, cancellationToken).ConfigureAwait(false);
     }
@@ -44,6 +45,7 @@ public sealed class DicomClient
     /// </summary>
     public async IAsyncEnumerable<DicomDataset> FindAsync(DicomQuery query, DicomFindSummary? summary = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        using var activity = DicomNetworkTelemetry.Start("C-FIND", _options);
         ArgumentNullException.ThrowIfNull(query);
         var sopClass = query.Model.FindSopClass();
         await using var association = await OpenAsync([new PresentationContextProposal(1, sopClass, NativeSyntaxes)], cancellationToken, FindNegotiation(sopClass)).ConfigureAwait(false);
@@ -388,8 +390,9 @@ public sealed class DicomClient
         }
     }
 
-    private Task<ClientAssociation> OpenAsync(IReadOnlyList<PresentationContextProposal> proposals, CancellationToken cancellationToken, IReadOnlyList<ExtendedNegotiation>? extended = null, IReadOnlyList<RoleSelection>? roles = null)
+    private Task<ClientAssociation> OpenAsync(List<PresentationContextProposal> proposals, CancellationToken cancellationToken, IReadOnlyList<ExtendedNegotiation>? extended = null, IReadOnlyList<RoleSelection>? roles = null)
     {
+        DicomNetworkTelemetry.AssociationRequested(_options.CalledAeTitle, proposals.Count > 0 ? proposals[0].AbstractSyntax : "");
         var user = new UserInformation
         {
             MaxPduLength = _options.MaxPduLength,

@@ -22,6 +22,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         ArgumentNullException.ThrowIfNull(continuation);
         ArgumentNullException.ThrowIfNull(context);
         var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
+        var started = time.GetTimestamp();
         TResponse response;
         try
         {
@@ -30,11 +31,13 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         catch (RpcException e)
         {
             log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, "refused: " + e.StatusCode, null));
+            FederationTelemetry.Record(method, "direct", "refused: " + e.StatusCode, time.GetElapsedTime(started));
             throw;
         }
 
         var (hash, released) = Released(response);
         log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released));
+        FederationTelemetry.Record(method, "direct", "answered", time.GetElapsedTime(started));
         return response;
     }
 
@@ -43,6 +46,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         ArgumentNullException.ThrowIfNull(continuation);
         ArgumentNullException.ThrowIfNull(context);
         var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
+        var started = time.GetTimestamp();
         try
         {
             await continuation(request, responseStream, context).ConfigureAwait(false);
@@ -50,12 +54,14 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         catch (RpcException e)
         {
             log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, "refused: " + e.StatusCode, null));
+            FederationTelemetry.Record(method, "direct", "refused: " + e.StatusCode, time.GetElapsedTime(started));
             throw;
         }
 
         // A search leaves its release in the call's state: the line says what left, as for unary calls.
         var (hash, released) = Released(context.UserState.TryGetValue(NodeFederationService.SearchReleaseKey, out var search) ? search : null);
         log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released));
+        FederationTelemetry.Record(method, "direct", "answered", time.GetElapsedTime(started));
     }
 
     // Refusals of callers that were never admitted are audited too, without a name to give.

@@ -186,6 +186,7 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
             TunnelCall.RequestOneofCase.Search => "Search",
             _ => "Unknown",
         };
+        var started = _time.GetTimestamp();
         var context = new TunnelCallContext("/nodeagent.federation.v1.NodeFederation/" + method, DateTime.UtcNow.AddMinutes(1), cancellationToken);
         context.UserState[RequesterInterceptor.UserStateKey] = options.Requester;
         var reply = new TunnelReply { Id = call.Id };
@@ -201,19 +202,19 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
             {
                 case TunnelCall.RequestOneofCase.Count:
                     reply.Count = await service.Count(call.Count, context).ConfigureAwait(false);
-                    Audit(method, "answered", reply.Count);
+                    Audit(method, "answered", reply.Count, started);
                     break;
                 case TunnelCall.RequestOneofCase.Facets:
                     reply.Facets = await service.Facets(call.Facets, context).ConfigureAwait(false);
-                    Audit(method, "answered", reply.Facets);
+                    Audit(method, "answered", reply.Facets, started);
                     break;
                 case TunnelCall.RequestOneofCase.Search:
                     reply.Search = await service.SearchAll(call.Search, context).ConfigureAwait(false);
-                    Audit(method, "answered", reply.Search);
+                    Audit(method, "answered", reply.Search, started);
                     break;
                 case TunnelCall.RequestOneofCase.NodeInfo:
                     reply.NodeInfo = await service.GetNodeInfo(call.NodeInfo, context).ConfigureAwait(false);
-                    Audit(method, "answered", reply.NodeInfo);
+                    Audit(method, "answered", reply.NodeInfo, started);
                     break;
                 default:
                     throw new RpcException(new Grpc.Core.Status(StatusCode.Unimplemented, "This node does not know that call."));
@@ -222,7 +223,7 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
         catch (RpcException e)
         {
             reply = new TunnelReply { Id = call.Id, Failure = new TunnelFailure { Code = (int)e.StatusCode, Message = e.Status.Detail } };
-            Audit(method, "refused: " + e.StatusCode, null);
+            Audit(method, "refused: " + e.StatusCode, null, started);
         }
 #pragma warning disable CA1031 // Whatever a handler or the audit log met, the hub gets an answer rather than a wait for its deadline.
         catch (Exception e)
@@ -235,8 +236,9 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
     }
 
     // The same lines as for a direct call (see AuditInterceptor).
-    private void Audit(string method, string outcome, object? response)
+    private void Audit(string method, string outcome, object? response, long started)
     {
+        FederationTelemetry.Record(method, "tunnel", outcome, _time.GetElapsedTime(started));
         var (hash, released) = AuditInterceptor.Released(response);
         audit?.Record(new AuditEntry(_time.GetUtcNow(), options.Requester.Name, method, hash, outcome, released));
     }

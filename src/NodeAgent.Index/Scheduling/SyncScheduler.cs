@@ -33,6 +33,8 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
         ArgumentNullException.ThrowIfNull(source);
         var started = time.GetUtcNow();
         var errorBefore = catalogue.GetSource(source.Source.Name)?.LastError;
+        using var activity = SyncTelemetry.Source.StartActivity("sync " + scope.ToString().ToLowerInvariant());
+        activity?.SetTag("nodeagent.source", source.Source.Name);
         try
         {
             var summary = await source.Source.SyncAsync(catalogue, scope, cancellationToken).ConfigureAwait(false);
@@ -45,6 +47,7 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
 
             var seconds = (time.GetUtcNow() - started).TotalSeconds;
             LogSynced(logger, source.Source.Name, scope, summary, seconds);
+            SyncTelemetry.Record(source.Source.Name, scope, succeeded: true, time.GetUtcNow() - started);
             return Completed(new SyncCompletedEventArgs(source.Source.Name, scope, succeeded: true, summary));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -65,6 +68,8 @@ public sealed partial class SyncScheduler(SiteCatalogue catalogue, IReadOnlyList
 
             // The exception's type only: a PACS's message may echo what it was asked.
             LogSyncFailed(logger, source.Source.Name, scope, e.GetType().Name, state.ConsecutiveFailures, retry.TotalSeconds);
+            SyncTelemetry.Record(source.Source.Name, scope, succeeded: false, time.GetUtcNow() - started);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
             return Completed(new SyncCompletedEventArgs(source.Source.Name, scope, succeeded: false, state.LastError));
         }
     }

@@ -41,6 +41,7 @@ public sealed class PseudonymisationJob
 
     public PseudonymisationSummary Run(IProgress<PseudonymisationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        using var activity = PseudonymisationTelemetry.Source.StartActivity("pseudonymisation job");
         var stopwatch = Stopwatch.StartNew();
         CheckRunRecord();
         var total = InputFiles().Count();
@@ -333,6 +334,15 @@ public sealed class PseudonymisationJob
         public void Add(Outcome outcome, long bytes)
         {
             Interlocked.Add(ref _bytes, bytes);
+            PseudonymisationTelemetry.Record(
+                outcome switch
+                {
+                    Outcome.Done or Outcome.DoneWithPixelsCleaned => "done",
+                    Outcome.AlreadyDone => "already_done",
+                    Outcome.Quarantined => "quarantined",
+                    _ => "failed",
+                },
+                bytes);
             _ = outcome switch
             {
                 Outcome.Done => Interlocked.Increment(ref _done),

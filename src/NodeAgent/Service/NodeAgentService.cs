@@ -59,9 +59,11 @@ internal static partial class NodeAgentService
         });
         builder.Services.AddHostedService<CatalogueWorker>();
 
+        ServiceTelemetry.Add(builder, configuration);
         var endpoint = configuration.Federation;
         var health = configuration.HealthEndpoint;
-        if (endpoint?.Address is not null || health is not null)
+        var prometheus = configuration.PrometheusEndpoint;
+        if (endpoint?.Address is not null || health is not null || prometheus is not null)
         {
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
@@ -82,6 +84,11 @@ internal static partial class NodeAgentService
                 {
                     // Plain HTTP/1.1 for probes and monitoring (curl, a load balancer, systemd checks).
                     kestrel.Listen(health, o => o.Protocols = HttpProtocols.Http1);
+                }
+
+                if (prometheus is not null)
+                {
+                    kestrel.Listen(prometheus, o => o.Protocols = HttpProtocols.Http1);
                 }
             });
         }
@@ -151,6 +158,8 @@ internal static partial class NodeAgentService
         {
             HealthEndpoints.Map(app, health.Port);
         }
+
+        ServiceTelemetry.Map(app, configuration);
 
         if (endpoint is not null)
         {

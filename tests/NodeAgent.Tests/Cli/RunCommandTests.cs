@@ -420,6 +420,69 @@ public class RunCommandTests
         }
     }
 
+    [Test]
+    [Platform(Exclude = "Win", Reason = "Process handling as in the other service tests.")]
+    public async Task Telemetry_reports_calls_syncs_and_the_catalogue_and_no_planted_identifier_reaches_it()
+    {
+        var corpus = NodeAgent.Testing.SyntheticCorpus.Get("--patients", "8", "--studies", "1-2", "--series", "1-2", "--instances", "1-2", "--size", "tiny", "--seed", "31");
+        var grpcPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var metricsPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var site = Site(
+            "\"corpus\": { \"Kind\": \"folder\", \"Path\": \"" + Json(corpus.Directory) + "\" }",
+            extra: $$"""
+                "Development": true,
+                "Federation": { "Listen": "127.0.0.1:{{grpcPort}}", "Disclosure": { "Threshold": 1, "Rounding": 1, "Epsilon": 0 } },
+                "Telemetry": { "PrometheusListen": "127.0.0.1:{{metricsPort}}", "Console": true },
+                """,
+            catalogue: ", \"RefreshInterval\": \"00:00:01\"");
+        using var service = StartService(site, out var output);
+        string metrics;
+        try
+        {
+            string hub = "";
+            for (var attempt = 0; attempt < 40 && !hub.Contains("\"ok\":true", StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(500);
+                (_, hub, _) = await RunAsync("hub", "count", "--node", $"http://127.0.0.1:{grpcPort}", "--modality", "CT,MR", "--format", "json");
+            }
+
+            Assert.That(hub, Does.Contain("\"ok\":true"), hub + output);
+            await RunAsync("hub", "facets", "--node", $"http://127.0.0.1:{grpcPort}", "--by", "no-such-field"); // a refusal
+            using var http = new System.Net.Http.HttpClient();
+            metrics = "";
+            for (var attempt = 0; attempt < 20 && !metrics.Contains("nodeagent_federation_requests", StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(500);
+                metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
+            }
+        }
+        finally
+        {
+            service.Kill(entireProcessTree: false);
+            await service.WaitForExitAsync();
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics, Does.Contain("nodeagent_federation_requests_total{").And.Contain("method=\"Count\"").And.Contain("outcome=\"refused: InvalidArgument\""));
+            Assert.That(metrics, Does.Match("nodeagent_catalogue_series\\{[^}]*\\} [1-9]"));
+            Assert.That(metrics, Does.Contain("nodeagent_sync_runs_total{").And.Contain("source=\"corpus\""));
+            Assert.That(metrics, Does.Contain("nodeagent_sync_lag_seconds{"));
+            Assert.That(output.ToString(), Does.Contain("sync full").And.Contain("/nodeagent.federation.v1.NodeFederation/Count"), "traces on the console");
+        });
+
+        // Every identifier the generator planted (names, IDs, UIDs, dates, addresses...), in any telemetry.
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(corpus.ManifestPath));
+        var planted = manifest.RootElement.GetProperty("files").EnumerateArray()
+            .SelectMany(f => f.GetProperty("phi").EnumerateArray().Select(p => p.GetProperty("value").GetString()!))
+            .Where(v => v.Length >= 6)
+            .ToHashSet(StringComparer.Ordinal);
+        var telemetry = metrics + output;
+        var leaked = planted.Where(v => telemetry.Contains(v, StringComparison.Ordinal)).ToList();
+        Assert.That(planted, Has.Count.GreaterThan(20), "the corpus planted identifiers to look for");
+        Assert.That(leaked, Is.Empty, $"{leaked.Count} planted identifiers reached logs, traces or metrics");
+    }
+
     private static async Task KillIfRunningAsync(Process service)
     {
         if (!service.HasExited)

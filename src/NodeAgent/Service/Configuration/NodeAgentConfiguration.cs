@@ -131,7 +131,28 @@ public static class NodeAgentConfiguration
             problems.Add($"{Prefix}HealthListen and {Prefix}Federation:Listen use the same port {health.Port}: give each its own.");
         }
 
-        return new LoadedConfiguration(null!, settings, development, [], sources, refresh, federation) { DemoFolder = demo, HealthEndpoint = health };
+        System.Net.IPEndPoint? prometheus = null;
+        var telemetry = settings.Telemetry;
+        if (!string.IsNullOrEmpty(telemetry.PrometheusListen) && (!System.Net.IPEndPoint.TryParse(telemetry.PrometheusListen, out prometheus) || prometheus.Port == 0))
+        {
+            problems.Add($"{Prefix}Telemetry:PrometheusListen must be an address and port, as 127.0.0.1:9464, or empty for none (got '{telemetry.PrometheusListen}').");
+        }
+        else if (prometheus is not null && (prometheus.Port == health?.Port || prometheus.Port == federation?.Address?.Port))
+        {
+            problems.Add($"{Prefix}Telemetry:PrometheusListen uses port {prometheus.Port}, as HealthListen or Federation:Listen does: give each its own.");
+        }
+
+        if (!string.IsNullOrEmpty(telemetry.OtlpEndpoint) && (!Uri.TryCreate(telemetry.OtlpEndpoint, UriKind.Absolute, out var otlp) || (otlp.Scheme != Uri.UriSchemeHttp && otlp.Scheme != Uri.UriSchemeHttps)))
+        {
+            problems.Add($"{Prefix}Telemetry:OtlpEndpoint must be an http(s) address, as http://collector:4317 (got '{telemetry.OtlpEndpoint}').");
+        }
+
+        if (telemetry.OtlpProtocol is not ("grpc" or "http/protobuf"))
+        {
+            problems.Add($"{Prefix}Telemetry:OtlpProtocol is grpc or http/protobuf (got '{telemetry.OtlpProtocol}').");
+        }
+
+        return new LoadedConfiguration(null!, settings, development, [], sources, refresh, federation) { DemoFolder = demo, HealthEndpoint = health, PrometheusEndpoint = prometheus };
     }
 
     private static FederationEndpoint? ResolveFederation(FederationSettings f, bool development, List<string> problems)
@@ -392,6 +413,9 @@ public sealed record LoadedConfiguration(
 
     /// <summary>Where /healthz and /readyz answer (HTTP/1.1), if anywhere.</summary>
     public System.Net.IPEndPoint? HealthEndpoint { get; init; }
+
+    /// <summary>Where Prometheus scrapes /metrics (HTTP/1.1), if anywhere.</summary>
+    public System.Net.IPEndPoint? PrometheusEndpoint { get; init; }
 }
 
 /// <summary>Where the federation listens (null: outbound-only) and, with mutual TLS, its certificates and admitted requesters.</summary>

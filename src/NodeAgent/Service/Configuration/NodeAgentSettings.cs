@@ -27,8 +27,26 @@ public sealed class NodeAgentSettings
     /// <summary>HTTP /healthz and /readyz for probes and monitoring, as 127.0.0.1:50052; empty for none.</summary>
     public string HealthListen { get; set; } = "127.0.0.1:50052";
 
+    public TelemetrySettings Telemetry { get; set; } = new();
+
     /// <summary>The sources to index, by name (the name is the source's identity in the catalogue).</summary>
     public Dictionary<string, SourceSettings> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>OpenTelemetry: traces and metrics out over OTLP, metrics for Prometheus to scrape.</summary>
+public sealed class TelemetrySettings
+{
+    /// <summary>A Prometheus scrape endpoint (/metrics, HTTP/1.1) on its own address and port, as 127.0.0.1:9464; empty for none.</summary>
+    public string PrometheusListen { get; set; } = "";
+
+    /// <summary>An OpenTelemetry collector to send traces and metrics to, as http://collector:4317; empty for none.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>grpc (port 4317) or http/protobuf (port 4318).</summary>
+    public string OtlpProtocol { get; set; } = "grpc";
+
+    /// <summary>Traces and metrics also written to the console (the journal), for a first look.</summary>
+    public bool Console { get; set; }
 }
 
 public sealed class CatalogueSettings

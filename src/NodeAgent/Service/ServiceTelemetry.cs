@@ -1,0 +1,121 @@
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NodeAgent.Dicom.Network.Client;
+using NodeAgent.Federation.Service;
+using NodeAgent.Index.Counting;
+using NodeAgent.Index.Scheduling;
+using NodeAgent.Pseudonymisation.Batch;
+using NodeAgent.Service.Configuration;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace NodeAgent.Service;
+
+/// <summary>
+/// OpenTelemetry for the service: traces of gRPC calls (ASP.NET Core), syncs, DIMSE operations and
+/// pseudonymisation jobs; metrics of federation calls, syncs, associations, pseudonymised files, the
+/// catalogue's size and each source's sync lag, and the runtime. Out over OTLP, to a Prometheus scrape
+/// endpoint on its own port, or to the console. What the instruments carry is chosen where they are
+/// defined: method names, source names, outcomes, counts of work; never a query value, file name or
+/// anything a DICOM data set holds.
+/// </summary>
+internal static class ServiceTelemetry
+{
+    public const string Name = "NodeAgent";
+
+    private static readonly string[] Sources = [SyncTelemetry.Name, DicomNetworkTelemetry.Name, PseudonymisationTelemetry.Name];
+    private static readonly string[] Meters = [Name, SyncTelemetry.Name, DicomNetworkTelemetry.Name, FederationTelemetry.Name, PseudonymisationTelemetry.Name];
+
+    public static void Add(WebApplicationBuilder builder, LoadedConfiguration configuration)
+    {
+        var settings = configuration.Settings.Telemetry;
+        var otlp = string.IsNullOrEmpty(settings.OtlpEndpoint) ? null : new Uri(settings.OtlpEndpoint);
+        if (otlp is null && configuration.PrometheusEndpoint is null && !settings.Console)
+        {
+            return;
+        }
+
+        void Otlp(OtlpExporterOptions o)
+        {
+            o.Endpoint = otlp!;
+            o.Protocol = settings.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+        }
+
+        var version = typeof(ServiceTelemetry).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        var site = configuration.Settings.Federation.SiteId ?? Environment.MachineName;
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("nodeagent", serviceVersion: version, serviceInstanceId: site))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(Sources).AddAspNetCoreInstrumentation(o =>
+                {
+                    // Probes and scrapes every few seconds would drown the calls that matter.
+                    o.Filter = http => http.Request.Path is not { Value: "/healthz" or "/readyz" or "/metrics" };
+                });
+                if (otlp is not null)
+                {
+                    tracing.AddOtlpExporter(Otlp);
+                }
+
+                if (settings.Console)
+                {
+                    tracing.AddConsoleExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+                if (configuration.PrometheusEndpoint is not null)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+
+                if (otlp is not null)
+                {
+                    metrics.AddOtlpExporter(Otlp);
+                }
+
+                if (settings.Console)
+                {
+                    metrics.AddConsoleExporter();
+                }
+            });
+        builder.Services.AddHostedService<CatalogueGauges>();
+    }
+
+    public static void Map(WebApplication app, LoadedConfiguration configuration)
+    {
+        if (configuration.PrometheusEndpoint is { } prometheus)
+        {
+            app.MapPrometheusScrapingEndpoint().RequireHost($"*:{prometheus.Port}");
+        }
+    }
+
+    /// <summary>The catalogue's size and each source's sync lag, read when a reader collects them.</summary>
+    private sealed class CatalogueGauges(LiveCountEngine engine, ServiceCatalogue catalogue, TimeProvider time) : IHostedService, IDisposable
+    {
+        private readonly Meter _meter = new(Name);
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _meter.CreateObservableGauge("nodeagent.catalogue.series", () => (long)engine.Current.SeriesCount, description: "Series the count engine answers from.");
+            _meter.CreateObservableGauge("nodeagent.catalogue.studies", () => (long)engine.Current.StudyCount, description: "Studies the count engine answers from.");
+            _meter.CreateObservableGauge(
+                "nodeagent.sync.lag",
+                () => catalogue.Catalogue.Sources()
+                    .Where(s => s.LastSuccessfulSync is not null)
+                    .Select(s => new Measurement<double>((time.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(s.LastSuccessfulSync!.Value, DateTimeKind.Utc)).TotalSeconds, new KeyValuePair<string, object?>("source", s.Id))),
+                unit: "s",
+                description: "Time since each source's last successful sync.");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose() => _meter.Dispose();
+    }
+}

@@ -483,6 +483,54 @@ public class RunCommandTests
         Assert.That(leaked, Is.Empty, $"{leaked.Count} planted identifiers reached logs, traces or metrics");
     }
 
+    [Test]
+    [Platform(Exclude = "Win", Reason = "Process handling as in the other service tests.")]
+    public async Task Readyz_turns_503_naming_a_source_that_failed_three_syncs_in_a_row_while_healthz_stays_200()
+    {
+        // A source that failed three times just now: its next try is minutes away (doubling back-off).
+        var cataloguePath = Path.Combine(_folder, "data", "catalogue.db");
+        using (var catalogue = NodeAgent.Index.Catalogue.SiteCatalogue.Open(cataloguePath))
+        {
+            catalogue.SaveSource(new NodeAgent.Index.Catalogue.SourceState { Id = "export", Kind = "folder", ConsecutiveFailures = 3, LastSyncStarted = DateTime.UtcNow, LastError = "IOException: the share is gone" });
+        }
+
+        var healthPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var site = Site(FolderSource, extra: "\"Development\": true, \"Federation\": { \"Enabled\": false },", health: $"127.0.0.1:{healthPort}");
+        using var service = StartService(site, out var output);
+        try
+        {
+            using var http = new HttpClient();
+            HttpResponseMessage? ready = null;
+            for (var attempt = 0; attempt < 40 && ready is null; attempt++)
+            {
+                await Task.Delay(250);
+                try
+                {
+                    ready = await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/readyz"));
+                }
+                catch (HttpRequestException)
+                {
+                    // not listening yet
+                }
+            }
+
+            Assert.That(ready, Is.Not.Null, output.ToString());
+            var alive = await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/healthz"));
+            var body = await ready!.Content.ReadAsStringAsync();
+            Assert.Multiple(() =>
+            {
+                Assert.That(ready.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.ServiceUnavailable));
+                Assert.That(body, Does.Contain("\"ready\":false").And.Contain("source export: 3 syncs failed in a row"));
+                Assert.That(body, Does.Not.Contain("share is gone"), "reasons name sources, not their errors");
+                Assert.That(alive.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "alive all the same");
+            });
+        }
+        finally
+        {
+            await KillIfRunningAsync(service);
+        }
+    }
+
     private static async Task KillIfRunningAsync(Process service)
     {
         if (!service.HasExited)

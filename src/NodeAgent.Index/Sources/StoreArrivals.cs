@@ -23,6 +23,9 @@ public sealed class StoreArrivals(string name, SiteCatalogue catalogue, Pseudony
 
     public int Indexed => Volatile.Read(ref _indexed);
 
+    /// <summary>Arrivals not yet made visible to readers by <see cref="Flush"/>.</summary>
+    public bool HasPending => Volatile.Read(ref _sinceCheckpoint) > 0;
+
     /// <summary>Indexes one received file; false when it is not an instance or was indexed before.</summary>
     /// <exception cref="DicomException">The file cannot be read.</exception>
     public bool Index(string path)

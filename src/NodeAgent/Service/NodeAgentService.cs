@@ -58,6 +58,8 @@ internal static partial class NodeAgentService
             };
         });
         builder.Services.AddHostedService<CatalogueWorker>();
+        builder.Services.AddSingleton(pseudonyms);
+        builder.Services.AddHostedService<StoreListenerWorker>();
 
         ServiceTelemetry.Add(builder, configuration);
         var endpoint = configuration.Federation;

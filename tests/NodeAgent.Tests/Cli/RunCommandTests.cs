@@ -531,6 +531,57 @@ public class RunCommandTests
         }
     }
 
+    [Test]
+    [Platform(Exclude = "Win", Reason = "DCMTK and process handling as in the other service tests.")]
+    public async Task A_store_source_receives_what_dcmtk_pushes_indexes_it_on_arrival_and_the_hub_counts_it()
+    {
+        var grpcPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var storePort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var received = Path.Combine(_folder, "received");
+        var site = Site(
+            $$"""
+            "modalities": { "Kind": "store", "Path": "{{Json(received)}}", "Port": {{storePort}}, "AeTitle": "NODESTORE" }
+            """,
+            extra: $$"""
+                "Development": true,
+                "Federation": { "Listen": "127.0.0.1:{{grpcPort}}", "Disclosure": { "Threshold": 1, "Rounding": 1, "Epsilon": 0 } },
+                """,
+            catalogue: ", \"RefreshInterval\": \"00:00:01\"");
+        var (checkExit, check, checkError) = await RunAsync("run", "--config", site, "--check");
+        Assert.That(checkExit, Is.Zero, checkError);
+        Assert.That(check, Does.Contain($"modalities (store: C-STORE to NODESTORE on 127.0.0.1:{storePort}"));
+        using var service = StartService(site, out var output);
+        try
+        {
+            NodeAgent.Testing.ProcessResult? echo = null;
+            for (var attempt = 0; attempt < 40 && echo?.ExitCode != 0; attempt++)
+            {
+                await Task.Delay(250);
+                echo = NodeAgent.Testing.Peers.DcmtkTool.EchoScu("127.0.0.1", storePort, "NODESTORE");
+            }
+
+            Assert.That(echo!.ExitCode, Is.Zero, echo.StandardError + output);
+            var stored = NodeAgent.Testing.Peers.DcmtkTool.StoreScu("127.0.0.1", storePort, "NODESTORE", "MODALITY", [Path.Combine(_folder, "export")]);
+            Assert.That(stored.ExitCode, Is.Zero, stored.StandardError);
+            string hub = "";
+            for (var attempt = 0; attempt < 40 && !hub.Contains("\"instances\":4", StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(250);
+                (_, hub, _) = await RunAsync("hub", "count", "--node", $"http://127.0.0.1:{grpcPort}", "--format", "json");
+            }
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(Directory.GetFiles(received, "*", SearchOption.AllDirectories), Has.Length.EqualTo(4), "every file written before it was acknowledged");
+                Assert.That(hub, Does.Contain("\"patients\":2,\"studies\":2,\"series\":2,\"instances\":4"), hub + output);
+            });
+        }
+        finally
+        {
+            await KillIfRunningAsync(service);
+        }
+    }
+
     private static async Task KillIfRunningAsync(Process service)
     {
         if (!service.HasExited)

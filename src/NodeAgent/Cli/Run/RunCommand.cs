@@ -84,6 +84,12 @@ internal sealed record ServiceSetup(LoadedConfiguration Configuration, SiteSecre
             error.WriteLine($"nodeagent {command}: development mode without a site file: wrote a demo corpus of {files} files (60 made-up patients) into {demo}, indexed as the source 'demo'.");
         }
 
+        foreach (var store in configuration.Sources.Where(s => s.Kind == "store"))
+        {
+            // The listener writes what it receives here: made now, so the first push finds it.
+            Directory.CreateDirectory(store.Settings.Path!);
+        }
+
         foreach (var folder in configuration.Sources.Where(s => s.Kind == "folder" && !Directory.Exists(s.Settings.Path)))
         {
             // Not fatal: a share may come back; the sync says so in the source's state until it does.
@@ -118,7 +124,10 @@ internal sealed record ServiceSetup(LoadedConfiguration Configuration, SiteSecre
         return e.Tunnel is { } t ? $"{inbound}; tunnel to {t.Hub} for {t.Requester.Name} ({string.Join(", ", t.Requester.Roles.Order(StringComparer.Ordinal))})" : inbound;
     }
 
-    private static string Describe(ResolvedSource s) => s.Kind == "folder"
-        ? $"{s.Name} (folder, read every {s.Schedule.FullEvery}, hours {s.Schedule.Hours})"
-        : $"{s.Name} ({s.Kind}, recent {s.Settings.RecentDays} days every {s.Schedule.RecentEvery}, everything every {s.Schedule.FullEvery}, hours {s.Schedule.Hours}, at most {s.Settings.MaxQueriesPerSecond} queries/s)";
+    private static string Describe(ResolvedSource s) => s.Kind switch
+    {
+        "folder" => $"{s.Name} (folder, read every {s.Schedule.FullEvery}, hours {s.Schedule.Hours})",
+        "store" => $"{s.Name} (store: C-STORE to {s.Settings.AeTitle} on {s.Settings.Bind}:{s.Settings.Port} into {s.Settings.Path}, indexed on arrival, read again every {s.Schedule.FullEvery})",
+        _ => $"{s.Name} ({s.Kind}, recent {s.Settings.RecentDays} days every {s.Schedule.RecentEvery}, everything every {s.Schedule.FullEvery}, hours {s.Schedule.Hours}, at most {s.Settings.MaxQueriesPerSecond} queries/s)",
+    };
 }

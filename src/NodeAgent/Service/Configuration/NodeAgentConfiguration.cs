@@ -330,8 +330,28 @@ public static class NodeAgentConfiguration
                 }
 
                 break;
+            case "store":
+                // Images pushed to the node by C-STORE: received into Path, indexed as they arrive,
+                // and Path read again on the full schedule (what arrived while indexing failed).
+                if (string.IsNullOrWhiteSpace(s.Path))
+                {
+                    problems.Add($"{key}:Path is missing: the folder received files are written to.");
+                }
+
+                if (s.Port is < 1 or > 65535)
+                {
+                    problems.Add($"{key}:Port must be 1 to 65535 (got {s.Port}): the port the PACS sends to (11112 is usual; below 1024 needs privileges the service does not have).");
+                }
+
+                if (!System.Net.IPAddress.TryParse(s.Bind, out _))
+                {
+                    problems.Add($"{key}:Bind must be an address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one interface's address (got '{s.Bind}').");
+                }
+
+                AeTitle(s.AeTitle, $"{key}:AeTitle", "our AE title, as the PACS sends to it", problems);
+                break;
             default:
-                problems.Add($"{key}:Kind must be dimse, dicomweb or folder (got '{s.Kind}').");
+                problems.Add($"{key}:Kind must be dimse, dicomweb, folder or store (got '{s.Kind}').");
                 break;
         }
 

@@ -67,7 +67,7 @@ public sealed class SyncSettings
 /// <summary>One source: a PACS over DIMSE or DICOMweb, or a folder.</summary>
 public sealed class SourceSettings
 {
-    /// <summary>dimse, dicomweb or folder.</summary>
+    /// <summary>dimse, dicomweb, folder or store.</summary>
     public string? Kind { get; set; }
 
     public bool Enabled { get; set; } = true;
@@ -89,6 +89,11 @@ public sealed class SourceSettings
 
     /// <summary>folder: also read soon after files change in it (once it has been quiet for a few seconds).</summary>
     public bool Watch { get; set; }
+
+    /// <summary>store: our AE title for the PACS that pushes (C-STORE), the address to listen on, and Port.</summary>
+    public string AeTitle { get; set; } = "NODEAGENT";
+
+    public string Bind { get; set; } = "127.0.0.1";
 
     /// <summary>PACS: the earliest study date crawled (yyyy-MM-dd or yyyyMMdd).</summary>
     public string From { get; set; } = "1980-01-01";

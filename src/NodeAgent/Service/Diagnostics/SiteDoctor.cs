@@ -316,7 +316,7 @@ public static class SiteDoctor
             }
 
             var age = now - new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc));
-            var expected = source.Kind == "folder" ? source.Schedule.FullEvery : source.Schedule.RecentEvery;
+            var expected = source.Kind is "folder" or "store" ? source.Schedule.FullEvery : source.Schedule.RecentEvery;
             var text = $"last sync {FormatAge(age)} ago (expected every {expected})";
             if (state.ConsecutiveFailures >= 3)
             {

@@ -27,6 +27,7 @@ internal static class ConfiguredSources
                 pseudonyms,
                 new DicomWebSourceOptions { From = source.From, AnswerCap = s.AnswerCap, RecentDays = s.RecentDays, MinQueryInterval = interval }),
             "folder" => new FolderSource(source.Name, s.Path!, pseudonyms),
+            "store" => new FolderSource(source.Name, s.Path!, pseudonyms), // the received files, read again on the full schedule
             _ => throw new ArgumentException($"Source kind '{source.Kind}' is not known.", nameof(source)),
         };
     }

@@ -49,6 +49,12 @@ public sealed partial class SearchTests
             }
         }
 
+        // One patient's six follow-ups, alike in every released field: six studies, but one person.
+        for (var followUp = 0; followUp < 6; followUp++)
+        {
+            _records.Add(new SeriesRecord { Id = $"s|f{followUp}", Source = "s", SeriesInstanceUid = $"7.{followUp}", StudyInstanceUid = $"8.{followUp}", PatientKey = "FOLLOWUP", Modality = "MG", BodyPart = "BREAST", Sex = "F", AgeYears = 55, StudyDate = 20220301 + followUp, Instances = 4 });
+        }
+
         _records.Add(new SeriesRecord { Id = "s|rare", Source = "s", SeriesInstanceUid = "9.9", StudyInstanceUid = "9.8", PatientKey = "RARE", Modality = "MG", BodyPart = "BREAST", Sex = "F", AgeYears = 97, StudyDate = 20210102, Instances = 4 });
         _engine = CountEngine.Build(_records);
         _node = await TestNode.StartAsync(new FixedNodeCatalogue(_engine), new TestNodeOptions
@@ -91,14 +97,17 @@ public sealed partial class SearchTests
     }
 
     [Test]
-    public async Task A_study_describes_all_its_series_and_its_key_is_the_sites_hmac()
+    public async Task A_study_describes_all_its_series_and_its_key_is_the_sites_hmac_for_this_query_only()
     {
-        var (_, studies) = await SearchAsync(Query("modality", "PT"));
-        var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(PseudonymKey, "1.3.1"u8).AsSpan(0, 16));
+        var (summary, studies) = await SearchAsync(Query("modality", "PT"));
+        var (_, chest) = await SearchAsync(Query("bodypart", "CHEST"));
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(PseudonymKey, System.Text.Encoding.UTF8.GetBytes($"|{summary.QueryHash}|1.3.1")).AsSpan(0, 16));
         Assert.Multiple(() =>
         {
             Assert.That(studies.All(s => s.Modalities.SequenceEqual(["CT", "PT"])), Is.True, "the study's CT series too, though only PT was asked");
             Assert.That(studies.Select(s => s.StudyKey), Does.Contain(expected));
+            Assert.That(chest, Has.Count.EqualTo(studies.Count), "the same studies (every chest study has a PT series)");
+            Assert.That(chest.Select(s => s.StudyKey).Intersect(studies.Select(s => s.StudyKey)), Is.Empty, "two searches cannot be joined on their keys");
         });
     }
 
@@ -116,12 +125,13 @@ public sealed partial class SearchTests
     [Test]
     public async Task A_descriptor_alone_in_its_group_is_withheld_and_every_released_group_holds_the_threshold()
     {
-        // The rare study (MG, 90+) matches with all the others: its group of one stays home.
+        // The rare study (MG, 90+) matches with all the others: its group of one stays home; so do
+        // the six follow-ups of one patient, a group of six studies but one person.
         var (_, studies) = await SearchAsync(new Query { Criterion = new NodeAgent.Federation.V1.Criterion { AllOf = new Criteria() } });
         Assert.Multiple(() =>
         {
             Assert.That(studies.Any(s => s.Modalities.Contains("MG") || s.AgeBand == "90+"), Is.False);
-            Assert.That(studies.GroupBy(s => (string.Join('\\', s.Modalities), s.BodyPart, s.AgeBand, s.Sex, s.StudyYear)).Min(g => g.Count()), Is.GreaterThanOrEqualTo(Threshold));
+            Assert.That(studies.GroupBy(s => (string.Join('\\', s.Modalities), s.BodyPart, s.AgeBand, s.Sex, s.StudyYear, s.Series)).Min(g => g.Count()), Is.GreaterThanOrEqualTo(Threshold));
         });
     }
 
@@ -134,8 +144,9 @@ public sealed partial class SearchTests
         Assert.Multiple(() =>
         {
             Assert.That(first.Summary.Truncated, Is.True);
-            Assert.That(first.Studies, Has.Count.LessThanOrEqualTo(50));
+            Assert.That(first.Studies, Has.Count.EqualTo(50));
             Assert.That(again.Studies.Select(s => s.StudyKey), Is.EqualTo(first.Studies.Select(s => s.StudyKey)), "the same sample every time");
+            Assert.That(capped.Studies.Take(50).Select(s => s.StudyKey), Is.EqualTo(first.Studies.Select(s => s.StudyKey)), "fewer asked: the first of the same release, not another sample");
             Assert.That(capped.Summary.MaxResults, Is.EqualTo(300), "the site's cap, whatever is asked");
             Assert.That(capped.Studies, Has.Count.LessThanOrEqualTo(300));
         });

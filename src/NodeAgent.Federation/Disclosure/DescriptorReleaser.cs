@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using NodeAgent.Federation.V1;
@@ -8,12 +7,16 @@ using NodeAgent.Index.Counting;
 namespace NodeAgent.Federation.Disclosure;
 
 /// <summary>
-/// Releases study descriptors for Search: each study under a keyed pseudonym (HMAC-SHA256 of its UID
-/// under a key derived from the site secret), with coarse fields only (age in ten-year bands, the
-/// study's year, no dates, UIDs or identifiers). Which studies are released when more match than the
-/// cap is decided by the pseudonyms' order, a sample no requester can steer. Of those, only the
-/// descriptors that share their fields (modalities, body part, age band, sex, study year) with at
-/// least <c>minGroup - 1</c> other released descriptors leave: no released descriptor stands out alone.
+/// Releases study descriptors for Search: each study under a keyed pseudonym (HMAC-SHA256 of the
+/// requester, the canonical query and the study's UID, under a key derived from the site secret), with
+/// coarse fields only (age in ten-year bands, the study's year, no dates, UIDs or identifiers). The
+/// pseudonym differs between queries and requesters, so that descriptors of two searches cannot be
+/// joined to narrow a study down (an exact date in one, an exact age in the other). When more studies
+/// match than the site's cap, the sample is the studies with the smallest pseudonyms, which no
+/// requester can steer, always of the cap's size whatever the requester asks. Of those, a descriptor
+/// leaves only when its group (modalities, body part, age band, sex, year, number of series) holds at
+/// least <c>minGroup</c> different patients: no released descriptor stands out, and one patient's many
+/// studies do not make a group on their own.
 /// </summary>
 /// <remarks>
 /// This is record-level release: unlike counts it carries no Laplace noise, and the number of
@@ -22,28 +25,31 @@ namespace NodeAgent.Federation.Disclosure;
 /// </remarks>
 public sealed class DescriptorReleaser(byte[] pseudonymKey)
 {
-    // Pseudonyms are computed once per study per engine (a new catalogue is a new engine).
-    private readonly ConditionalWeakTable<CountEngine, string?[]> _pseudonyms = [];
 
     /// <param name="engine">The engine the studies are of.</param>
+    /// <param name="scope">Who asks and what (requester and canonical query hash): the pseudonyms are for this release only.</param>
     /// <param name="studies">The matching studies, as the engine's codes.</param>
     /// <param name="limit">The most descriptors to consider.</param>
     /// <param name="minGroup">The smallest group of alike descriptors released.</param>
     /// <param name="rounding">Instances are rounded to this.</param>
-    public (IReadOnlyList<StudyDescriptor> Released, bool Truncated) Release(CountEngine engine, IReadOnlyList<int> studies, int limit, int minGroup, int rounding)
+    public IReadOnlyList<StudyDescriptor> Release(CountEngine engine, string scope, IReadOnlyList<int> studies, int limit, int minGroup, int rounding)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(studies);
-        var pseudonyms = _pseudonyms.GetValue(engine, e => new string?[e.StudyCount]);
+        using var hmac = new HMACSHA256(pseudonymKey);
+        var prefix = Encoding.UTF8.GetBytes(scope + "|");
         var sample = studies
-            .Select(code => (Code: code, Key: pseudonyms[code] ??= Pseudonym(engine.StudyInstanceUidOf(code))))
+            .Select(code => (Code: code, Key: Pseudonym(hmac, prefix, engine.StudyInstanceUidOf(code))))
             .OrderBy(s => s.Key, StringComparer.Ordinal)
             .Take(Math.Max(0, limit))
-            .Select(s => Describe(engine.DescribeStudy(s.Code), s.Key, Math.Max(1, rounding)))
+            .Select(s => (Study: engine.DescribeStudy(s.Code), s.Key))
+            .Select(s => (Descriptor: Describe(s.Study, s.Key, Math.Max(1, rounding)), s.Study.Patient))
             .ToList();
-        var groupSizes = sample.GroupBy(GroupOf, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var released = sample.Where(d => groupSizes[GroupOf(d)] >= minGroup).ToList();
-        return (released, studies.Count > limit);
+
+        // Groups are counted in patients: ten follow-ups of one patient are one person, not ten.
+        var patientsInGroup = sample.GroupBy(s => GroupOf(s.Descriptor), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(s => s.Patient).Distinct().Count(), StringComparer.Ordinal);
+        return sample.Where(s => patientsInGroup[GroupOf(s.Descriptor)] >= minGroup).Select(s => s.Descriptor).ToList();
     }
 
     /// <summary>Ten-year bands, 90 and over as one (ages above 89 are identifying: PS3.15 and HIPAA agree).</summary>
@@ -54,8 +60,8 @@ public sealed class DescriptorReleaser(byte[] pseudonymKey)
         _ => string.Create(CultureInfo.InvariantCulture, $"{years / 10 * 10}-{(years / 10 * 10) + 9}"),
     };
 
-    private string Pseudonym(string studyInstanceUid) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(pseudonymKey, Encoding.UTF8.GetBytes(studyInstanceUid)).AsSpan(0, 16));
+    private static string Pseudonym(HMACSHA256 hmac, byte[] prefix, string studyInstanceUid) =>
+        Convert.ToHexStringLower(hmac.ComputeHash([.. prefix, .. Encoding.UTF8.GetBytes(studyInstanceUid)]).AsSpan(0, 16));
 
     private static StudyDescriptor Describe(StudySummary study, string key, int rounding)
     {
@@ -74,5 +80,5 @@ public sealed class DescriptorReleaser(byte[] pseudonymKey)
     }
 
     private static string GroupOf(StudyDescriptor d) =>
-        string.Join('|', string.Join('\\', d.Modalities), d.BodyPart, d.AgeBand, d.Sex, d.StudyYear.ToString(CultureInfo.InvariantCulture));
+        string.Join('|', string.Join('\\', d.Modalities), d.BodyPart, d.AgeBand, d.Sex, d.StudyYear.ToString(CultureInfo.InvariantCulture), d.Series.ToString(CultureInfo.InvariantCulture));
 }

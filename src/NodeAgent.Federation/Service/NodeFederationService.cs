@@ -131,9 +131,13 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
         // The study count in the summary is the Count's, noised in the same cell: charged as one release.
         Charge(context, $"search|{query.Hash}|{engine.Fingerprint:x16}", releaser.Policy.Epsilon);
         var result = engine.Count(query.Criterion);
-        var limit = request.MaxResults == 0 ? options.SearchMaxResults : Math.Min(request.MaxResults, options.SearchMaxResults);
+
+        // The sample is always the site's cap: a requester who asks for fewer gets the first of the
+        // same release, so varying max_results cannot bracket how many studies matched.
+        var sampleSize = options.SearchMaxResults;
+        var wanted = request.MaxResults == 0 ? sampleSize : Math.Min(request.MaxResults, sampleSize);
         var minGroup = Math.Max(1, releaser.Policy.Threshold);
-        var summary = new SearchSummary { MinGroup = minGroup, MaxResults = limit, QueryHash = query.Hash, Freshness = Freshness(), Disclosure = Disclosure(0) };
+        var summary = new SearchSummary { MinGroup = minGroup, MaxResults = sampleSize, QueryHash = query.Hash, Freshness = Freshness(), Disclosure = Disclosure(0) };
         var results = new SearchResults { Summary = summary };
         if (result.Patients < releaser.Policy.Threshold)
         {
@@ -143,9 +147,12 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
         else
         {
             summary.Studies = releaser.Release(result.Studies, query.Hash, engine.Fingerprint, "studies").Released;
-            var (released, truncated) = descriptors.Release(engine, engine.StudiesMatching(query.Criterion), limit, minGroup, releaser.Policy.Rounding);
-            summary.Truncated = truncated;
-            results.Studies.AddRange(released);
+
+            // Whether the descriptors are a sample, from the released count, not the exact one.
+            summary.Truncated = summary.Studies.ValueCase == ReleasedCount.ValueOneofCase.Count && summary.Studies.Count > sampleSize;
+            var requester = RequesterInterceptor.TryOf(context)?.Name ?? "";
+            var released = descriptors.Release(engine, $"{requester}|{query.Hash}", engine.StudiesMatching(query.Criterion), sampleSize, minGroup, releaser.Policy.Rounding);
+            results.Studies.AddRange(released.Take(wanted));
         }
 
         context.UserState[SearchReleaseKey] = results;

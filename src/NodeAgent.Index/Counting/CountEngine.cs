@@ -240,7 +240,7 @@ public sealed class CountEngine
         }
 
         var bodyPart = bodyParts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key).FirstOrDefault();
-        return new StudySummary(_studyUids[study], modalities.ToList(), bodyPart, sex, age, year, rows.Length, instances);
+        return new StudySummary(_studyUids[study], modalities.ToList(), bodyPart, sex, age, year, rows.Length, instances, _patient[rows[0]]);
     }
 
     /// <summary>A study's UID, for keyed pseudonyms; it never leaves the node as such.</summary>

@@ -47,21 +47,67 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         ArgumentNullException.ThrowIfNull(context);
         var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];
         var started = time.GetTimestamp();
+
+        // The release is audited before its first message leaves (a search leaves its release in the
+        // call's state before writing); a stream that fails later is a second line.
+        var writer = new AuditedStreamWriter<TResponse>(responseStream, () =>
+        {
+            var (hash, released) = Released(context.UserState.TryGetValue(NodeFederationService.SearchReleaseKey, out var search) ? search : null);
+            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released));
+        });
+        string? outcome = null;
         try
         {
-            await continuation(request, responseStream, context).ConfigureAwait(false);
+            await continuation(request, writer, context).ConfigureAwait(false);
+            writer.AuditNow();
+            outcome = "answered";
         }
         catch (RpcException e)
         {
-            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, "refused: " + e.StatusCode, null));
-            FederationTelemetry.Record(method, "direct", "refused: " + e.StatusCode, time.GetElapsedTime(started));
+            outcome = "refused: " + e.StatusCode;
+            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, writer.Audited ? "stream failed: " + e.StatusCode : outcome, null));
             throw;
         }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The caller went away mid-stream: what had left is in the line written before it.
+            outcome = "cancelled";
+            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, (writer.Audited ? "stream failed: " : "cancelled: ") + e.GetType().Name, null));
+            throw;
+        }
+        finally
+        {
+            FederationTelemetry.Record(method, "direct", outcome ?? "failed", time.GetElapsedTime(started));
+        }
+    }
 
-        // A search leaves its release in the call's state: the line says what left, as for unary calls.
-        var (hash, released) = Released(context.UserState.TryGetValue(NodeFederationService.SearchReleaseKey, out var search) ? search : null);
-        log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released));
-        FederationTelemetry.Record(method, "direct", "answered", time.GetElapsedTime(started));
+    /// <summary>Writes the audit line once, before the first message, then passes messages through.</summary>
+    private sealed class AuditedStreamWriter<T>(IServerStreamWriter<T> inner, Action audit) : IServerStreamWriter<T>
+    {
+        public bool Audited { get; private set; }
+
+        public WriteOptions? WriteOptions
+        {
+            get => inner.WriteOptions;
+            set => inner.WriteOptions = value;
+        }
+
+        public void AuditNow()
+        {
+            if (!Audited)
+            {
+                audit();
+                Audited = true;
+            }
+        }
+
+        public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken)
+        {
+            AuditNow();
+            return inner.WriteAsync(message, cancellationToken);
+        }
     }
 
     // Refusals of callers that were never admitted are audited too, without a name to give.

@@ -230,6 +230,15 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
 #pragma warning restore CA1031
         {
             reply = new TunnelReply { Id = call.Id, Failure = new TunnelFailure { Code = (int)StatusCode.Internal, Message = $"The node could not answer ({e.GetType().Name})." } };
+            try
+            {
+                Audit(method, "failed: " + e.GetType().Name, null, started);
+            }
+#pragma warning disable CA1031 // The audit log itself may be what failed: the hub still gets its answer (a failure, nothing released).
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
         }
 
         return new NodeToHub { Reply = reply };

@@ -42,9 +42,61 @@ if ($existing -and $existing.Status -ne 'Stopped') {
 New-Item -ItemType Directory -Force -Path $InstallDir | Out-Null
 Copy-Item -Path (Join-Path $Source '*') -Destination $InstallDir -Recurse -Force -Exclude '*.pdb'
 
-$dataDir = Join-Path $DataRoot 'data'
-New-Item -ItemType Directory -Force -Path $DataRoot, $dataDir | Out-Null
+# The service must exist before its virtual account can be named in ACLs.
 $siteFile = Join-Path $DataRoot 'appsettings.json'
+if (-not $existing) {
+    New-Service -Name $ServiceName -DisplayName 'NodeAgent' `
+        -Description 'Federated cancer-imaging node: PACS catalogue, pseudonymisation, federation answers.' `
+        -BinaryPathName "`"$(Join-Path $InstallDir 'nodeagent.exe')`" run --config `"$siteFile`"" `
+        -StartupType Automatic | Out-Null
+}
+function Invoke-Sc([string[]]$Arguments) {
+    & sc.exe @Arguments | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "sc.exe $($Arguments -join ' ') failed ($LASTEXITCODE)." }
+}
+# Never left as LocalSystem: the virtual account, or the install stops here.
+Invoke-Sc @('config', $ServiceName, 'obj=', $Account)
+Invoke-Sc @('config', $ServiceName, 'start=', 'delayed-auto')
+# Recovery: restart after 10 s, 30 s, 60 s; the failure count resets after a day.
+Invoke-Sc @('failure', $ServiceName, 'reset=', '86400', 'actions=', 'restart/10000/restart/30000/restart/60000')
+Invoke-Sc @('failureflag', $ServiceName, '1')
+
+# The site folder is made, or taken back, with its ACL and owner first, before any secret is in it:
+# ProgramData lets every local user create folders, so one made in advance by someone else would
+# otherwise be kept, with its owner's rights and the secret they chose.
+$admins = New-Object Security.Principal.NTAccount('BUILTIN\Administrators')
+$inherit = [Security.AccessControl.InheritanceFlags]'ContainerInherit, ObjectInherit'
+$none = [Security.AccessControl.PropagationFlags]::None
+function New-SiteAcl([string]$ServiceRights) {
+    $acl = New-Object Security.AccessControl.DirectorySecurity
+    $acl.SetOwner($admins)
+    $acl.SetAccessRuleProtection($true, $false)
+    foreach ($who in @('BUILTIN\Administrators', 'NT AUTHORITY\SYSTEM')) {
+        $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($who, 'FullControl', $inherit, $none, 'Allow')))
+    }
+    $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($Account, $ServiceRights, $inherit, $none, 'Allow')))
+    return $acl
+}
+if (Test-Path $DataRoot) {
+    $owner = (Get-Acl -Path $DataRoot).Owner
+    if ($owner -notin @('BUILTIN\Administrators', 'NT AUTHORITY\SYSTEM')) {
+        throw "$DataRoot exists and is owned by $owner, not by Administrators or SYSTEM: someone else made it. Inspect it, remove it, and install again."
+    }
+}
+New-Item -ItemType Directory -Force -Path $DataRoot | Out-Null
+# The service reads its configuration and secret; it writes only under data\.
+Set-Acl -Path $DataRoot -AclObject (New-SiteAcl 'ReadAndExecute')
+Get-ChildItem -Path $DataRoot -Recurse -Force | ForEach-Object {
+    $acl = Get-Acl -Path $_.FullName
+    $acl.SetOwner($admins)
+    $acl.SetAccessRuleProtection($false, $false)
+    foreach ($rule in @($acl.Access | Where-Object { -not $_.IsInherited })) { [void]$acl.RemoveAccessRule($rule) }
+    Set-Acl -Path $_.FullName -AclObject $acl
+}
+$dataDir = Join-Path $DataRoot 'data'
+New-Item -ItemType Directory -Force -Path $dataDir | Out-Null
+Set-Acl -Path $dataDir -AclObject (New-SiteAcl 'Modify')
+
 if (-not (Test-Path $siteFile)) {
     $site = [ordered]@{
         NodeAgent = [ordered]@{
@@ -58,38 +110,14 @@ if (-not (Test-Path $siteFile)) {
     $site | ConvertTo-Json -Depth 5 | Set-Content -Path $siteFile -Encoding UTF8
 }
 
-# The site secret keys every pseudonym and the audit log: made once, never replaced.
+# The site secret keys every pseudonym and the audit log: made once, never replaced; written only
+# now that the folder's ACL admits nobody else.
 $secretFile = Join-Path $DataRoot 'site.secret'
 if (-not (Test-Path $secretFile)) {
     $bytes = New-Object byte[] 32
     [Security.Cryptography.RandomNumberGenerator]::Fill($bytes)
     [IO.File]::WriteAllBytes($secretFile, $bytes)
 }
-
-# The service must exist before its virtual account can be named in ACLs.
-if (-not $existing) {
-    New-Service -Name $ServiceName -DisplayName 'NodeAgent' `
-        -Description 'Federated cancer-imaging node: PACS catalogue, pseudonymisation, federation answers.' `
-        -BinaryPathName "`"$(Join-Path $InstallDir 'nodeagent.exe')`" run --config `"$siteFile`"" `
-        -StartupType Automatic | Out-Null
-}
-& sc.exe config $ServiceName obj= $Account | Out-Null
-& sc.exe config $ServiceName start= delayed-auto | Out-Null
-# Recovery: restart after 10 s, 30 s, 60 s; the failure count resets after a day.
-& sc.exe failure $ServiceName reset= 86400 actions= restart/10000/restart/30000/restart/60000 | Out-Null
-& sc.exe failureflag $ServiceName 1 | Out-Null
-
-# Only Administrators, SYSTEM and the service itself may see the site folder (secret, data, audit log).
-$acl = New-Object Security.AccessControl.DirectorySecurity
-$acl.SetAccessRuleProtection($true, $false)
-$inherit = [Security.AccessControl.InheritanceFlags]'ContainerInherit, ObjectInherit'
-$none = [Security.AccessControl.PropagationFlags]::None
-foreach ($who in @('BUILTIN\Administrators', 'NT AUTHORITY\SYSTEM')) {
-    $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($who, 'FullControl', $inherit, $none, 'Allow')))
-}
-$acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($Account, 'Modify', $inherit, $none, 'Allow')))
-Set-Acl -Path $DataRoot -AclObject $acl
-Get-ChildItem -Path $DataRoot -Recurse | ForEach-Object { $_.SetAccessControl((Get-Acl -Path $DataRoot)) } -ErrorAction SilentlyContinue
 
 if (-not [Diagnostics.EventLog]::SourceExists($ServiceName)) {
     New-EventLog -LogName Application -Source $ServiceName

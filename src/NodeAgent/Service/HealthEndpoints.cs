@@ -16,10 +16,16 @@ internal static class HealthEndpoints
 
     public static void Map(WebApplication app, int port)
     {
-        var host = $"*:{port}";
-        app.MapGet("/healthz", () => Results.Text("alive\n")).RequireHost(host);
-        app.MapGet("/readyz", (IServiceProvider services) =>
+        // By the port the connection came in on, not the Host header a caller chooses.
+        bool OnPort(HttpContext http) => http.Connection.LocalPort == port;
+        app.MapGet("/healthz", (HttpContext http) => OnPort(http) ? Results.Text("alive\n") : Results.NotFound());
+        app.MapGet("/readyz", (HttpContext http, IServiceProvider services) =>
         {
+            if (!OnPort(http))
+            {
+                return Results.NotFound();
+            }
+
             var problems = new List<string>();
             var engine = services.GetRequiredService<LiveCountEngine>();
             if (engine.LastError is not null)
@@ -34,6 +40,6 @@ internal static class HealthEndpoints
 
             var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["ready"] = problems.Count == 0, ["problems"] = problems, ["catalogueBuilt"] = engine.BuiltAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
             return Results.Content(body, "application/json", statusCode: problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        }).RequireHost(host);
+        });
     }
 }

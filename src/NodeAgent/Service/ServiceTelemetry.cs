@@ -39,11 +39,13 @@ internal static class ServiceTelemetry
             return;
         }
 
-        void Otlp(OtlpExporterOptions o)
+        // An endpoint set in code is used as it is: over HTTP each signal needs its own path.
+        Action<OtlpExporterOptions> Otlp(string signal) => o =>
         {
-            o.Endpoint = otlp!;
-            o.Protocol = settings.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
-        }
+            var grpc = settings.OtlpProtocol == "grpc";
+            o.Protocol = grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+            o.Endpoint = grpc ? otlp! : new Uri(otlp!.ToString().TrimEnd('/') + "/v1/" + signal);
+        };
 
         var version = typeof(ServiceTelemetry).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         var site = configuration.Settings.Federation.SiteId ?? Environment.MachineName;
@@ -58,7 +60,7 @@ internal static class ServiceTelemetry
                 });
                 if (otlp is not null)
                 {
-                    tracing.AddOtlpExporter(Otlp);
+                    tracing.AddOtlpExporter(Otlp("traces"));
                 }
 
                 if (settings.Console)
@@ -76,7 +78,7 @@ internal static class ServiceTelemetry
 
                 if (otlp is not null)
                 {
-                    metrics.AddOtlpExporter(Otlp);
+                    metrics.AddOtlpExporter(Otlp("metrics"));
                 }
 
                 if (settings.Console)
@@ -91,7 +93,8 @@ internal static class ServiceTelemetry
     {
         if (configuration.PrometheusEndpoint is { } prometheus)
         {
-            app.MapPrometheusScrapingEndpoint().RequireHost($"*:{prometheus.Port}");
+            // By the port the connection came in on, not the Host header a caller chooses.
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(http => http.Connection.LocalPort == prometheus.Port && http.Request.Path == "/metrics");
         }
     }
 
@@ -102,8 +105,8 @@ internal static class ServiceTelemetry
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            _meter.CreateObservableGauge("nodeagent.catalogue.series", () => (long)engine.Current.SeriesCount, description: "Series the count engine answers from.");
-            _meter.CreateObservableGauge("nodeagent.catalogue.studies", () => (long)engine.Current.StudyCount, description: "Studies the count engine answers from.");
+            // Rounded to a hundred: enough to watch the catalogue grow, not to tell one arrival from the next.
+            _meter.CreateObservableGauge("nodeagent.catalogue.series", () => (long)Math.Round(engine.Current.SeriesCount / 100.0) * 100, description: "Series the count engine answers from, rounded to 100.");
             _meter.CreateObservableGauge(
                 "nodeagent.sync.lag",
                 () => catalogue.Catalogue.Sources()

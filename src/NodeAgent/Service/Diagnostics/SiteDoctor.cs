@@ -157,7 +157,16 @@ public static class SiteDoctor
             existing = parent;
         }
 
-        var free = new DriveInfo(Path.GetFullPath(existing)).AvailableFreeSpace;
+        long free;
+        try
+        {
+            free = new DriveInfo(Path.GetFullPath(existing)).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return new(name, Verdict.Warn, $"free space for {folder} cannot be read ({e.GetType().Name})");
+        }
+
         var text = $"{free / 1e9:0.0} GB free for {folder}";
         return free switch
         {
@@ -311,7 +320,7 @@ public static class SiteDoctor
             var state = states.FirstOrDefault(s => s.Id == source.Name);
             if (state?.LastSuccessfulSync is not { } last)
             {
-                yield return new(name, Verdict.Warn, state?.LastError is { } error ? $"never synced; last attempt failed: {error}" : "never synced yet");
+                yield return new(name, Verdict.Warn, state?.LastError is { } error ? $"never synced; last attempt failed: {ErrorKind(error)}" : "never synced yet");
                 continue;
             }
 
@@ -320,7 +329,7 @@ public static class SiteDoctor
             var text = $"last sync {FormatAge(age)} ago (expected every {expected})";
             if (state.ConsecutiveFailures >= 3)
             {
-                yield return new(name, Verdict.Fail, $"{text}; the last {state.ConsecutiveFailures} syncs failed: {state.LastError}");
+                yield return new(name, Verdict.Fail, $"{text}; the last {state.ConsecutiveFailures} syncs failed ({ErrorKind(state.LastError)}; nodeagent query count --format json shows the message)");
             }
             else if (age > (expected * 3) + TimeSpan.FromHours(1))
             {
@@ -332,6 +341,9 @@ public static class SiteDoctor
             }
         }
     }
+
+    // A stored sync error may quote a path or a PACS's echo of a query: the doctor shows its kind only.
+    private static string ErrorKind(string? error) => error is null ? "no error recorded" : error.Split(':', 2)[0].Trim() is { Length: > 0 and < 80 } kind && kind.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_') ? kind : "an error";
 
     private static string FormatAge(TimeSpan age) => age.TotalHours >= 48 ? $"{age.TotalDays:0} days" : age.TotalMinutes >= 90 ? $"{age.TotalHours:0} hours" : $"{Math.Max(0, age.TotalMinutes):0} minutes";
 }

@@ -466,7 +466,7 @@ public class RunCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(metrics, Does.Contain("nodeagent_federation_requests_total{").And.Contain("method=\"Count\"").And.Contain("outcome=\"refused: InvalidArgument\""));
-            Assert.That(metrics, Does.Match("nodeagent_catalogue_series\\{[^}]*\\} [1-9]"));
+            Assert.That(metrics, Does.Match("nodeagent_catalogue_series\\{[^}]*\\} [0-9]+"), "present (rounded to 100: 0 for this small corpus)");
             Assert.That(metrics, Does.Contain("nodeagent_sync_runs_total{").And.Contain("source=\"corpus\""));
             Assert.That(metrics, Does.Contain("nodeagent_sync_lag_seconds{"));
             Assert.That(output.ToString(), Does.Contain("sync full").And.Contain("/nodeagent.federation.v1.NodeFederation/Count"), "traces on the console");

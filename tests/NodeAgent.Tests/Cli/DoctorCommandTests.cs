@@ -109,12 +109,5 @@ public sealed class DoctorCommandTests
         return path;
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var exit = await NodeAgentCommandLine.RunAsync(args, stdout, stderr, limit.Token);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => CommandRun.RunAsync(args);
 }

@@ -631,15 +631,5 @@ public class RunCommandTests
         return path;
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-
-        // A configuration wrongly accepted would start the service, which runs until stopped.
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var exit = await NodeAgentCommandLine.RunAsync(args, stdout, stderr, limit.Token);
-        Assert.That(limit.IsCancellationRequested, Is.False, "the command ran until stopped");
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => CommandRun.RunAsync(args);
 }

@@ -58,6 +58,25 @@ public sealed class StoreArrivals(string name, SiteCatalogue catalogue, Pseudony
         }
     }
 
+    /// <summary>
+    /// Indexes one received file, for a listener that has already stored it: a file that cannot be read
+    /// or indexed is reported by the kind of its problem (never its name, which may be a patient's),
+    /// and the next full read of the folder indexes it.
+    /// </summary>
+    /// <returns>Null when indexed (or not an instance, or indexed before); else the exception's type name.</returns>
+    public string? TryIndex(string path)
+    {
+        try
+        {
+            Index(path);
+            return null;
+        }
+        catch (Exception e) when (e is DicomException or IOException or CatalogueException)
+        {
+            return e.GetType().Name;
+        }
+    }
+
     /// <summary>Makes every arrival so far visible to readers and records the source's state.</summary>
     public void Flush()
     {

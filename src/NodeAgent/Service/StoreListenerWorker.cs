@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NodeAgent.Dicom;
 using NodeAgent.Dicom.Network.Server;
 using NodeAgent.Dicom.Network.Storage;
 using NodeAgent.Index.Catalogue;
@@ -37,14 +36,9 @@ internal sealed partial class StoreListenerWorker(LoadedConfiguration configurat
             var name = source.Name;
             handler.InstanceStored += path =>
             {
-                try
+                if (arrivals.TryIndex(path) is { } problem)
                 {
-                    arrivals.Index(path);
-                }
-                catch (Exception e) when (e is DicomException or IOException or CatalogueException)
-                {
-                    // Stored, not indexed: the next full sync of the folder indexes it. No file name in the log (names may be patients').
-                    LogNotIndexed(_logger, name, e.GetType().Name);
+                    LogNotIndexed(_logger, name, problem);
                 }
             };
             var services = new ServiceCollection().AddSingleton<IDicomStoreHandler>(handler).AddSingleton(loggers).AddLogging().BuildServiceProvider();

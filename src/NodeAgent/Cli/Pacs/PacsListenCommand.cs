@@ -35,14 +35,10 @@ internal static class PacsListenCommand
             handler.InstanceStored += path =>
             {
                 output.WriteLine($"received {Path.GetFileName(path)}");
-                try
+                // The file is stored; only its entry in the catalogue is missing (a folder index finds it later).
+                if (arrivals?.TryIndex(path) is { } problem)
                 {
-                    arrivals?.Index(path);
-                }
-                catch (Exception e) when (e is DicomException or IOException or CatalogueException)
-                {
-                    // The file is stored; only its entry in the catalogue is missing (a folder index finds it later).
-                    error.WriteLine($"nodeagent pacs listen: {Path.GetFileName(path)} was stored but not indexed: {e.GetType().Name}");
+                    error.WriteLine($"nodeagent pacs listen: {Path.GetFileName(path)} was stored but not indexed: {problem}");
                 }
             };
             var services = new ServiceCollection()

@@ -35,7 +35,26 @@ public sealed class CountEngineTests
     public void Counts_at_every_level_equal_a_plain_evaluation_for_random_queries()
     {
         var random = new Random(42);
+        AssertCountsMatchPlainEvaluation(random, RandomCatalogue.Records(random, 5000, patients: 300, studiesPerPatient: 4));
+    }
+
+    [Test]
+    public void Counts_equal_a_plain_evaluation_when_studies_are_filed_under_two_patient_keys()
+    {
+        // One series in ten of a study moved to another patient key (an issuer of IDs on some series
+        // only): the study's rows are no longer one run, and it must still count once.
+        var random = new Random(7);
         var records = RandomCatalogue.Records(random, 5000, patients: 300, studiesPerPatient: 4);
+        foreach (var record in records.Where((_, i) => i % 10 == 0))
+        {
+            record.PatientKey = "OTHER-ISSUER-" + random.Next(50);
+        }
+
+        AssertCountsMatchPlainEvaluation(random, records);
+    }
+
+    private static void AssertCountsMatchPlainEvaluation(Random random, List<SeriesRecord> records)
+    {
         var engine = CountEngine.Build(records);
         for (var i = 0; i < 300; i++)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Win32.SafeHandles;
 
 namespace NodeAgent.Federation.Audit;
 
@@ -18,16 +19,18 @@ public sealed class AuditLog : IDisposable
 {
     private readonly byte[] _key;
     private readonly Lock _lock = new();
-    private readonly FileStream _file;
+    private readonly SafeFileHandle _file;
+    private long _length;
     private long _sequence;
     private string _previous;
     private long _lastSync;
 
-    private AuditLog(string path, byte[] key, FileStream file, long sequence, string previous)
+    private AuditLog(string path, byte[] key, SafeFileHandle file, long length, long sequence, string previous)
     {
         Path = path;
         _key = key;
         _file = file;
+        _length = length;
         _sequence = sequence;
         _previous = previous;
     }
@@ -53,18 +56,18 @@ public sealed class AuditLog : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(key);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
             var (sequence, previous, completeLength) = LastEntry(file, key);
-            if (completeLength < file.Length)
+
+            if (completeLength < RandomAccess.GetLength(file))
             {
                 // A line the crash cut short: its answer was never sent.
-                file.SetLength(completeLength);
+                RandomAccess.SetLength(file, completeLength);
             }
 
-            file.Seek(0, SeekOrigin.End);
-            return new AuditLog(path, key, file, sequence, previous);
+            return new AuditLog(path, key, file, completeLength, sequence, previous);
         }
         catch
         {
@@ -80,52 +83,56 @@ public sealed class AuditLog : IDisposable
     public long Record(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+
+        // Everything but the chain (sequence and previous MAC) is formatted outside the lock, so
+        // concurrent answers wait for one another only for a MAC and one write.
+        var fields = new JsonObject
+        {
+            ["time"] = entry.Time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["requester"] = entry.Requester,
+            ["method"] = entry.Method,
+            ["query"] = entry.QueryHash,
+            ["outcome"] = entry.Outcome,
+            ["released"] = entry.Released is null ? null : new JsonObject(entry.Released.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)JsonValue.Create(r.Value)))),
+        }.ToJsonString();
+        var middle = fields[1..^1];
+        long sequence;
         lock (_lock)
         {
-            var line = new JsonObject
-            {
-                ["seq"] = _sequence + 1,
-                ["time"] = entry.Time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                ["requester"] = entry.Requester,
-                ["method"] = entry.Method,
-                ["query"] = entry.QueryHash,
-                ["outcome"] = entry.Outcome,
-                ["released"] = entry.Released is null ? null : JsonNode.Parse(JsonSerializer.Serialize(entry.Released)),
-                ["prev"] = _previous,
-            };
-            // The MAC covers the exact text written (the line without its mac field), so that any
-            // byte changed is found, escaping and spacing included.
-            var body = line.ToJsonString();
+            // The text JsonObject would give for {seq, time, ..., released, prev}: the MAC covers the
+            // exact text written (the line without its mac field), escaping and spacing included.
+            var body = "{\"seq\":" + (_sequence + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + middle + ",\"prev\":\"" + _previous + "\"}";
             var mac = Mac(_key, body);
             var bytes = Encoding.UTF8.GetBytes(WithMac(body, mac) + "\n");
-            var length = _file.Length;
             try
             {
-                _file.Write(bytes);
-
-                // To the OS with every line; to the disk at most once a second, which bounds what a
-                // power cut can take without an fsync on every answer.
-                var now = Environment.TickCount64;
-                var toDisk = now - _lastSync >= 1000;
-                _file.Flush(flushToDisk: toDisk);
-                if (toDisk)
-                {
-                    _lastSync = now;
-                }
+                RandomAccess.Write(_file, bytes, _length);
             }
             catch (IOException)
             {
                 // A line half written would break the chain for every line after it: cut it off.
                 // The answer is not sent (the caller sees the failure).
-                _file.SetLength(length);
-                _file.Seek(0, SeekOrigin.End);
+                RandomAccess.SetLength(_file, _length);
                 throw;
             }
 
+            _length += bytes.Length;
             _sequence++;
             _previous = mac;
-            return _sequence;
+            sequence = _sequence;
         }
+
+        // To the OS with every line (the write above); to the disk at most once a second, which bounds
+        // what a power cut can take without an fsync on every answer. Outside the lock: an fsync can
+        // take milliseconds, and other answers need not wait for it.
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastSync);
+        if (now - last >= 1000 && Interlocked.CompareExchange(ref _lastSync, now, last) == last)
+        {
+            RandomAccess.FlushToDisk(_file);
+        }
+
+        return sequence;
     }
 
     /// <summary>Forces the lines written so far to disk.</summary>
@@ -133,7 +140,7 @@ public sealed class AuditLog : IDisposable
     {
         lock (_lock)
         {
-            _file.Flush(flushToDisk: true);
+            RandomAccess.FlushToDisk(_file);
         }
     }
 
@@ -141,8 +148,11 @@ public sealed class AuditLog : IDisposable
     {
         lock (_lock)
         {
-            _file.Flush(flushToDisk: true);
-            _file.Dispose();
+            if (!_file.IsClosed)
+            {
+                RandomAccess.FlushToDisk(_file);
+                _file.Dispose();
+            }
         }
     }
 
@@ -164,44 +174,49 @@ public sealed class AuditLog : IDisposable
         return (line[..at] + "}", line.Substring(at + MacField.Length, 64));
     }
 
-    private static (long Sequence, string Previous, long CompleteLength) LastEntry(FileStream file, byte[] key)
+    private static (long Sequence, string Previous, long CompleteLength) LastEntry(SafeFileHandle file, byte[] key)
     {
-        if (file.Length == 0)
+        var length = RandomAccess.GetLength(file);
+        if (length == 0)
         {
             return (0, Genesis(key), 0);
         }
 
         // Read backwards until the last complete line is whole in the buffer (lines have no fixed limit).
-        var tail = (int)Math.Min(file.Length, 64 * 1024);
+        var tail = (int)Math.Min(length, 64 * 1024);
         byte[] buffer;
         int end, start;
         while (true)
         {
             buffer = new byte[tail];
-            file.Seek(-tail, SeekOrigin.End);
-            file.ReadExactly(buffer);
+            for (var read = 0; read < tail;)
+            {
+                var got = RandomAccess.Read(file, buffer.AsSpan(read), length - tail + read);
+                read += got > 0 ? got : throw new AuditException("The audit log changed size while it was opened.");
+            }
+
             end = Array.LastIndexOf(buffer, (byte)'\n');
-            if (end < 0 && file.Length <= tail)
+            if (end < 0 && length <= tail)
             {
                 return (0, Genesis(key), 0); // not one complete line: all of it was cut short
             }
 
             start = end <= 0 ? -1 : Array.LastIndexOf(buffer, (byte)'\n', end - 1);
-            if (end >= 0 && (start >= 0 || file.Length <= tail))
+            if (end >= 0 && (start >= 0 || length <= tail))
             {
                 start++;
                 break;
             }
 
-            if (tail >= file.Length || tail >= 64 * 1024 * 1024)
+            if (tail >= length || tail >= 64 * 1024 * 1024)
             {
                 throw new AuditException("The audit log's last line is longer than 64 MiB: it is not an audit log of ours.");
             }
 
-            tail = (int)Math.Min(file.Length, (long)tail * 4);
+            tail = (int)Math.Min(length, (long)tail * 4);
         }
 
-        var completeLength = file.Length - tail + end + 1;
+        var completeLength = length - tail + end + 1;
         try
         {
             var text = Encoding.UTF8.GetString(buffer, start, end - start);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 
 namespace NodeAgent.Federation.Disclosure;
 
@@ -13,16 +14,18 @@ namespace NodeAgent.Federation.Disclosure;
 public sealed class PrivacyLedger : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly StreamWriter _file;
+    private readonly SafeFileHandle _file;
+    private long _length;
     private readonly TimeProvider _time;
     private readonly Dictionary<(string Period, string Requester), (double Spent, HashSet<string> Keys)> _spent = [];
 
-    private PrivacyLedger(string path, double budget, TimeProvider time, StreamWriter file)
+    private PrivacyLedger(string path, double budget, TimeProvider time, SafeFileHandle file)
     {
         Path = path;
         Budget = budget;
         _time = time;
         _file = file;
+        _length = RandomAccess.GetLength(file);
     }
 
     public string Path { get; }
@@ -54,14 +57,15 @@ public sealed class PrivacyLedger : IDisposable
             }
         }
 
-        var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
-        if (writer.BaseStream.Length > 0 && LastByte(path) != '\n')
+        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        var length = RandomAccess.GetLength(file);
+        if (length > 0 && LastByte(path) != '\n')
         {
             // A line cut short by a crash: the next charge starts on a line of its own.
-            writer.WriteLine();
+            RandomAccess.Write(file, "\n"u8, length);
         }
 
-        var ledger = new PrivacyLedger(path, budget, time, writer);
+        var ledger = new PrivacyLedger(path, budget, time, file);
         foreach (var charge in charges)
         {
             ledger.Apply(charge);
@@ -83,6 +87,10 @@ public sealed class PrivacyLedger : IDisposable
         }
 
         var period = Period();
+        var charge = new Charge(period, requester, key, epsilon);
+
+        // Formatted before the lock: concurrent queries wait for one another only for the write.
+        var line = JsonSerializer.SerializeToUtf8Bytes(charge, LedgerJson.Default.Charge);
         lock (_lock)
         {
             var account = Account(period, requester);
@@ -96,8 +104,12 @@ public sealed class PrivacyLedger : IDisposable
                 return false;
             }
 
-            var charge = new Charge(period, requester, key, epsilon);
-            _file.WriteLine(JsonSerializer.Serialize(charge, LedgerJson.Default.Charge));
+            // One write of the line and its end, at the end of the file: to the OS before the answer leaves.
+            var bytes = new byte[line.Length + 1];
+            line.CopyTo(bytes, 0);
+            bytes[^1] = (byte)'\n';
+            RandomAccess.Write(_file, bytes, _length);
+            _length += bytes.Length;
             Apply(charge);
             return true;
         }

@@ -295,6 +295,8 @@ public sealed partial class NodeFederationService(INodeCatalogue catalogue, Coun
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Refused a new query of requester {Requester}: its privacy budget for the month is spent")]
     private static partial void LogBudgetSpent(ILogger logger, string requester);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Method} answered for query {QueryHash}")]
+    // Debug: every answer is in the audit log and the request metrics already; a journal line per
+    // query would cost more than the count itself at thousands of calls a second.
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "{Method} answered for query {QueryHash}")]
     private static partial void LogAnswered(ILogger logger, string method, string queryHash);
 }

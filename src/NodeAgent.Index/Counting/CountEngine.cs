@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NodeAgent.Index.Catalogue;
 
 namespace NodeAgent.Index.Counting;
@@ -22,6 +24,11 @@ public sealed class CountEngine
     private readonly int[] _study;
     private readonly int[] _instances;
     private readonly int _studyCount;
+
+    // A study filed under two patient keys has its rows in more than one run; such studies get a slot
+    // in a small bitmap so they count once. Every other study is one run and counts by its first row.
+    private readonly int[] _splitSlot;
+    private readonly int _splitStudies;
     private readonly string[] _studyUids;
     private readonly Lazy<StudyRows> _studyRows;
     private readonly Dictionary<CatalogueField, TextColumn> _text = [];
@@ -92,6 +99,7 @@ public sealed class CountEngine
         // Only Search needs rows by study; sites that never enable it never pay for the index.
         _studyRows = new Lazy<StudyRows>(() => StudyRows.Of(_study, _studyCount));
         _instances = Reorder(instances, order);
+        (_splitSlot, _splitStudies) = SplitStudies(_study, _studyCount);
         foreach (var field in TextFields)
         {
             _text[field] = text[field].Build(order, _words);
@@ -147,7 +155,21 @@ public sealed class CountEngine
     /// <summary>Builds the engine from records, read once (a LiteDB cursor streams).</summary>
     public static CountEngine Build(IEnumerable<SeriesRecord> records) => new(records);
 
-    public CountResult Count(Criterion criterion) => Totals(Evaluate(criterion));
+    public CountResult Count(Criterion criterion)
+    {
+        // The hot path of every federated Count: bitmaps from the pool, so thousands of calls a second
+        // do not turn into thousands of garbage collections.
+        var rows = ArrayPool<ulong>.Shared.Rent(_words);
+        try
+        {
+            Evaluate(criterion, rows.AsSpan(0, _words));
+            return Totals(rows.AsSpan(0, _words));
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(rows);
+        }
+    }
 
     /// <summary>Counts per value of <paramref name="field"/> among the records matching <paramref name="criterion"/>, largest first.</summary>
     public IReadOnlyList<(string Value, CountResult Count)> Facets(CatalogueField field, Criterion criterion)
@@ -267,11 +289,14 @@ public sealed class CountEngine
         return null;
     }
 
-    private CountResult Totals(ulong[] rows)
+    private CountResult Totals(ReadOnlySpan<ulong> rows)
     {
-        // Patients are counted as runs (rows are sorted by patient). Studies by a set: a study filed
-        // under two patient keys (an ID issuer on some series only) must still count once.
-        var seenStudies = new ulong[(_studyCount + 63) >> 6];
+        // Patients are counted as runs (rows are sorted by patient, then study), studies too, except
+        // the few filed under two patient keys (an ID issuer on some series only): those by a set,
+        // so that they still count once.
+        var pooled = _splitStudies == 0 ? null : ArrayPool<ulong>.Shared.Rent((_splitStudies + 63) >> 6);
+        var seenSplit = pooled is null ? [] : pooled.AsSpan(0, (_splitStudies + 63) >> 6);
+        seenSplit.Clear();
         long series = 0, instances = 0, patients = 0, studies = 0;
         int lastPatient = -1, lastStudy = -1;
         for (var word = 0; word < rows.Length; word++)
@@ -294,69 +319,111 @@ public sealed class CountEngine
                 if (study != lastStudy)
                 {
                     lastStudy = study;
-                    var mask = 1UL << study;
-                    if ((seenStudies[study >> 6] & mask) == 0)
+                    var slot = _splitSlot[study];
+                    if (slot < 0)
                     {
-                        seenStudies[study >> 6] |= mask;
+                        studies++;
+                    }
+                    else if ((seenSplit[slot >> 6] & (1UL << slot)) == 0)
+                    {
+                        seenSplit[slot >> 6] |= 1UL << slot;
                         studies++;
                     }
                 }
             }
         }
 
+        if (pooled is not null)
+        {
+            ArrayPool<ulong>.Shared.Return(pooled);
+        }
+
         return new CountResult(patients, studies, series, instances);
     }
 
+    /// <summary>A slot per study whose rows form more than one run (else -1), and how many there are.</summary>
+    private static (int[] Slots, int Count) SplitStudies(int[] studyOfRow, int studyCount)
+    {
+        var runs = new int[studyCount];
+        for (var row = 0; row < studyOfRow.Length; row++)
+        {
+            if (row == 0 || studyOfRow[row] != studyOfRow[row - 1])
+            {
+                runs[studyOfRow[row]]++;
+            }
+        }
+
+        var count = 0;
+        for (var study = 0; study < studyCount; study++)
+        {
+            runs[study] = runs[study] > 1 ? count++ : -1;
+        }
+
+        return (runs, count);
+    }
+
+    /// <summary>The rows matching <paramref name="criterion"/>, as a new bitmap (for the paths that keep it).</summary>
     private ulong[] Evaluate(Criterion criterion)
+    {
+        var rows = new ulong[_words];
+        Evaluate(criterion, rows);
+        return rows;
+    }
+
+    /// <summary>Writes the rows matching <paramref name="criterion"/> into <paramref name="into"/> (one bit per row); inner results use pooled scratch.</summary>
+    private void Evaluate(Criterion criterion, Span<ulong> into)
     {
         switch (criterion)
         {
             case AllOf all:
-                var result = Full();
+                Full(into);
                 foreach (var item in all.Items)
                 {
-                    var other = Evaluate(item);
-                    for (var i = 0; i < result.Length; i++)
-                    {
-                        result[i] &= other[i];
-                    }
+                    Combine(item, into, intersect: true);
                 }
 
-                return result;
+                break;
             case AnyOf any:
-                var union = new ulong[_words];
+                into.Clear();
                 foreach (var item in any.Items)
                 {
-                    var other = Evaluate(item);
-                    for (var i = 0; i < union.Length; i++)
-                    {
-                        union[i] |= other[i];
-                    }
+                    Combine(item, into, intersect: false);
                 }
 
-                return union;
+                break;
             case NoneOf not:
-                return AndNot(Full(), Evaluate(not.Item));
+                Evaluate(not.Item, into);
+                var full = ArrayPool<ulong>.Shared.Rent(_words);
+                Full(full.AsSpan(0, _words));
+                for (var i = 0; i < into.Length; i++)
+                {
+                    into[i] = full[i] & ~into[i];
+                }
+
+                ArrayPool<ulong>.Shared.Return(full);
+                break;
             case InSet set when _text.TryGetValue(set.Field, out var column):
-                var matches = new ulong[_words];
+                into.Clear();
                 foreach (var value in set.Values)
                 {
                     if (column.CodeOf(value) is { } code)
                     {
                         var posting = column.Posting(code);
-                        for (var i = 0; i < matches.Length; i++)
+                        for (var i = 0; i < into.Length; i++)
                         {
-                            matches[i] |= posting[i];
+                            into[i] |= posting[i];
                         }
                     }
                 }
 
-                return matches;
+                break;
             case InSet set:
                 // Numbers on a numeric field: each value is a one-point range.
-                return Evaluate(new AnyOf(set.Values.Select(v => (Criterion)new InRange(set.Field, ParseNumber(v), ParseNumber(v))).ToList()));
+                Evaluate(new AnyOf(set.Values.Select(v => (Criterion)new InRange(set.Field, ParseNumber(v), ParseNumber(v))).ToList()), into);
+                break;
             case InRange range when _numbers.TryGetValue(range.Field, out var numbers):
-                return Scan(numbers, range.Min ?? long.MinValue, range.Max ?? long.MaxValue);
+                Scan(numbers, range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into);
+                break;
             case InRange range:
                 throw new ArgumentException($"{range.Field} is not a numeric field; test it with a set of values.", nameof(criterion));
             default:
@@ -364,26 +431,74 @@ public sealed class CountEngine
         }
     }
 
-    // 64 rows per word, built in a register without branches: the scan runs at memory speed.
-    private ulong[] Scan(int[] numbers, long min, long max)
+    /// <summary>Evaluates <paramref name="item"/> into scratch and intersects it with (or adds it to) <paramref name="into"/>.</summary>
+    private void Combine(Criterion item, Span<ulong> into, bool intersect)
     {
-        var result = new ulong[_words];
+        var scratch = ArrayPool<ulong>.Shared.Rent(_words);
+        try
+        {
+            var other = scratch.AsSpan(0, _words);
+            Evaluate(item, other);
+            if (intersect)
+            {
+                for (var i = 0; i < into.Length; i++)
+                {
+                    into[i] &= other[i];
+                }
+            }
+            else
+            {
+                for (var i = 0; i < into.Length; i++)
+                {
+                    into[i] |= other[i];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(scratch);
+        }
+    }
+
+    // 64 rows per word. With 256-bit vectors, eight rows are compared at once and their sign bits
+    // gathered into the word; otherwise a branch-free scalar loop. Either way it runs at memory speed.
+    private void Scan(int[] numbers, long min, long max, Span<ulong> into)
+    {
         var low = (int)Math.Clamp(min, int.MinValue, int.MaxValue);
         var high = (int)Math.Clamp(max, int.MinValue, int.MaxValue);
-        if (low > high)
-        {
-            return result;
-        }
 
         // Missing is -1; a range that would include it starts at 0 instead (no value never matches).
         low = Math.Max(low, 0);
         if (low > high)
         {
-            return result;
+            into.Clear();
+            return;
         }
 
+        // One unsigned comparison per row: (value - low) <= (high - low) exactly when low <= value <= high.
         var span = (uint)(high - low);
-        for (var word = 0; word < _words; word++)
+        var fullWords = _rows >> 6;
+        var word = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var lows = Vector256.Create(low);
+            var spans = Vector256.Create(span);
+            ref var first = ref MemoryMarshal.GetArrayDataReference(numbers);
+            for (; word < fullWords; word++)
+            {
+                ulong bits = 0;
+                for (var part = 0; part < 8; part++)
+                {
+                    var values = Vector256.LoadUnsafe(ref first, (nuint)((word << 6) + (part << 3)));
+                    var inRange = Vector256.LessThanOrEqual((values - lows).AsUInt32(), spans);
+                    bits |= (ulong)inRange.ExtractMostSignificantBits() << (part << 3);
+                }
+
+                into[word] = bits;
+            }
+        }
+
+        for (; word < _words; word++)
         {
             var start = word << 6;
             var end = Math.Min(start + 64, _rows);
@@ -393,10 +508,8 @@ public sealed class CountEngine
                 bits |= (ulong)((uint)(numbers[row] - low) <= span ? 1 : 0) << (row - start);
             }
 
-            result[word] = bits;
+            into[word] = bits;
         }
-
-        return result;
     }
 
     private static long ParseNumber(string value) =>
@@ -415,16 +528,13 @@ public sealed class CountEngine
         }
     }
 
-    private ulong[] Full()
+    private void Full(Span<ulong> into)
     {
-        var bits = new ulong[_words];
-        Array.Fill(bits, ulong.MaxValue);
+        into.Fill(ulong.MaxValue);
         if ((_rows & 63) != 0)
         {
-            bits[^1] = (1UL << (_rows & 63)) - 1;
+            into[^1] = (1UL << (_rows & 63)) - 1;
         }
-
-        return bits;
     }
 
     private static ulong[] And(ulong[] a, ulong[] b)

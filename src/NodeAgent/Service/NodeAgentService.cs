@@ -31,7 +31,7 @@ internal static partial class NodeAgentService
 {
     public static IHost Build(LoadedConfiguration configuration, SiteSecret secret, SiteCatalogue catalogue)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory(), Args = [] });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory(), Args = HostArguments.NoConfigurationWatch });
         builder.Configuration.AddConfiguration(configuration.Root);
         builder.Services.AddWindowsService(o => o.ServiceName = "NodeAgent");
         builder.Services.AddSystemd();

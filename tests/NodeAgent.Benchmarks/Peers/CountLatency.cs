@@ -73,27 +73,7 @@ internal static class CountLatency
         {
             var path = Path.Combine(folder, "catalogue.db");
             var write = Stopwatch.StartNew();
-            using (var catalogue = SiteCatalogue.Open(path))
-            {
-                var batch = new List<SeriesRecord>(20_000);
-                var i = 0;
-                foreach (var record in Records(new Random(2026), seriesCount))
-                {
-                    record.Source = "synthetic";
-                    record.SeriesInstanceUid = "2.25.9" + i.ToString(CultureInfo.InvariantCulture);
-                    record.Id = SeriesRecord.MakeId(record.Source, record.SeriesInstanceUid);
-                    batch.Add(record);
-                    i++;
-                    if (batch.Count == batch.Capacity)
-                    {
-                        catalogue.Upsert(batch);
-                        batch.Clear();
-                    }
-                }
-
-                catalogue.Upsert(batch);
-            }
-
+            WriteCatalogue(path, seriesCount);
             write.Stop();
             var fileBytes = new FileInfo(path).Length;
 
@@ -126,50 +106,37 @@ internal static class CountLatency
         }
     }
 
+    /// <summary>Writes <paramref name="seriesCount"/> synthetic series records to a LiteDB catalogue, in batches of 20,000 as a crawl does.</summary>
+    public static void WriteCatalogue(string path, int seriesCount)
+    {
+        using var catalogue = SiteCatalogue.Open(path);
+        var batch = new List<SeriesRecord>(20_000);
+        var i = 0;
+        foreach (var record in Records(new Random(2026), seriesCount))
+        {
+            record.Source = "synthetic";
+            record.SeriesInstanceUid = "2.25.9" + i.ToString(CultureInfo.InvariantCulture);
+            record.Id = SeriesRecord.MakeId(record.Source, record.SeriesInstanceUid);
+            batch.Add(record);
+            i++;
+            if (batch.Count == batch.Capacity)
+            {
+                catalogue.Upsert(batch);
+                batch.Clear();
+            }
+        }
+
+        catalogue.Upsert(batch);
+    }
+
     private static (double Seconds, long RssKb, long HwmKb) ServiceMemory(string folder, string catalogue, int seriesCount)
     {
         var site = Path.Combine(folder, "site.json");
         File.WriteAllText(site, $$"""{ "NodeAgent": { "Development": true, "Catalogue": { "Path": "{{catalogue}}" } } }""");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in NodeAgentCli.Arguments("run", "--config", site))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var watch = Stopwatch.StartNew();
-        using var service = Process.Start(info)!;
-        var ready = new TaskCompletionSource();
-        var expected = $": {seriesCount} series";
-        service.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains(expected, StringComparison.Ordinal) == true)
-            {
-                ready.TrySetResult();
-            }
-        };
-        service.BeginOutputReadLine();
-        service.BeginErrorReadLine();
-        try
-        {
-            ready.Task.Wait(TimeSpan.FromMinutes(5));
-            var seconds = watch.Elapsed.TotalSeconds;
-            Thread.Sleep(2000); // settled: the host started, nothing else to do
-            var status = File.ReadAllLines($"/proc/{service.Id}/status");
-            long Field(string name) => long.Parse(status.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            return (seconds, Field("VmRSS:"), Field("VmHWM:"));
-        }
-        finally
-        {
-            using (var term = Process.Start("kill", ["-TERM", service.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                term.WaitForExit();
-            }
-
-            if (!service.WaitForExit(30_000))
-            {
-                service.Kill();
-            }
-        }
+        using var service = ServiceProcess.Start(site, [$": {seriesCount} series"]);
+        Thread.Sleep(2000); // settled: the host started, nothing else to do
+        var (rss, peak) = service.Memory();
+        return (service.StartSeconds, rss, peak);
     }
 
     private static IEnumerable<SeriesRecord> Records(Random random, int count)

@@ -13,8 +13,9 @@ namespace NodeAgent.Benchmarks.Peers;
 
 /// <summary>
 /// Issue 6's figures: a node's Count latency and throughput under 1, 64 and 1,000 concurrent calls
-/// (real gRPC over loopback, disclosure control, requester check and privacy ledger on), and the
-/// hub's fan-out of one Count to 30 nodes.
+/// (real gRPC over loopback to <c>nodeagent run</c> in its own process: requester check, rate limit,
+/// privacy ledger, disclosure control and audit log on), the CPU time the node spends per call apart
+/// from the clients', and the hub's fan-out of one Count to 30 nodes.
 /// </summary>
 internal static class FederationLatency
 {
@@ -22,24 +23,62 @@ internal static class FederationLatency
 
     public static async Task RunAsync(StringBuilder report, int seriesPerNode = 100_000)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("The federation benchmark reads /proc and pins processes with taskset: Linux only.");
+        }
+
         report.AppendLine(CultureInfo.InvariantCulture, $"## Federation: node Count under load, hub fan-out (issue 6)");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"One node in process ({seriesPerNode:N0} synthetic series, plain-text HTTP/2 on loopback, the requester interceptor, disclosure control and a privacy ledger as in `nodeagent run`); clients in the same process on the same 2 cores. Each call is a random query (modality set and age range). Latency is per call, from the client.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"`nodeagent run` (from `dotnet build`) in its own process on a LiteDB catalogue of {seriesPerNode:N0} synthetic series, plain-text HTTP/2 on loopback (development mode: one requester), with its requester check, rate limit (raised out of the way), privacy ledger, disclosure control and audit log. The gRPC clients run in the benchmark process. Each call is a different random query (a modality set and an age range), so each is canonicalised, charged to the ledger, noised and audited anew. Latency is per call, from the client; CPU per call is the process's user + system time over the run (`/proc`, 10 ms ticks) divided by the calls.");
         report.AppendLine();
-        report.AppendLine("| concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s |");
-        report.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("- **shared**: node and clients on both cores, as on one small server;");
+        report.AppendLine("- **pinned**: the node alone on core 0 (`taskset -c 0`), the clients on core 1: the node's own latency with one core, the clients' cost kept off it.");
+        report.AppendLine();
+        report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var folder = Directory.CreateTempSubdirectory("nodeagent-bench-federation-").FullName;
         try
         {
-            await using (var node = await StartNodeAsync(Records(new Random(6), seriesPerNode), Path.Combine(folder, "ledger.jsonl")))
+            var catalogue = Path.Combine(folder, "catalogue.db");
+            CountLatency.WriteCatalogue(catalogue, seriesPerNode);
+            foreach (var (placement, nodeCpus, clientCpus) in new[] { ("shared", (string?)null, (nint?)null), ("pinned", "0", (nint?)0b10) })
             {
-                using var channel = GrpcChannel.ForAddress(node.Address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
-                var client = new NodeFederation.NodeFederationClient(channel);
-                await LoadAsync(client, 16, 400); // warm-up: JIT, connections
-                foreach (var (concurrency, calls) in new[] { (1, 1000), (64, 6400), (1000, 20000) })
+                var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+                var site = Path.Combine(folder, $"site-{placement}.json");
+                File.WriteAllText(site, $$"""
+                    { "NodeAgent": { "Development": true, "HealthListen": "",
+                      "Catalogue": { "Path": "{{catalogue}}" },
+                      "Federation": { "Listen": "127.0.0.1:{{port}}", "Disclosure": { "BudgetPerMonth": 1e12, "RequestsPerSecond": 1e9, "Burst": 1000000000 } } } }
+                    """);
+                using var node = ServiceProcess.Start(site, [$": {seriesPerNode} series", "Now listening on"], nodeCpus);
+                var self = Process.GetCurrentProcess();
+                var affinity = self.ProcessorAffinity;
+                try
                 {
-                    var (latencies, seconds) = await LoadAsync(client, concurrency, calls);
-                    report.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} |");
+                    if (clientCpus is { } mask)
+                    {
+                        self.ProcessorAffinity = mask;
+                    }
+
+                    using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
+                    var client = new NodeFederation.NodeFederationClient(channel);
+                    await LoadAsync(client, 16, 3000); // warm-up: JIT on both sides, connections
+                    foreach (var (concurrency, calls) in new[] { (1, 2000), (64, 12800), (1000, 20000) })
+                    {
+                        var nodeCpu = node.CpuTime();
+                        self.Refresh();
+                        var clientCpu = self.TotalProcessorTime;
+                        var (latencies, seconds) = await LoadAsync(client, concurrency, calls);
+                        var nodeUs = (node.CpuTime() - nodeCpu).TotalMicroseconds / calls;
+                        self.Refresh();
+                        var clientUs = (self.TotalProcessorTime - clientCpu).TotalMicroseconds / calls;
+                        report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} |");
+                    }
+                }
+                finally
+                {
+                    self.ProcessorAffinity = affinity;
                 }
             }
 

@@ -30,7 +30,7 @@ public sealed class TestNode : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(catalogue);
         options ??= new TestNodeOptions();
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = HostArguments.NoConfigurationWatch });
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Port, listen =>
         {
             if (options.Tls is { } tls)

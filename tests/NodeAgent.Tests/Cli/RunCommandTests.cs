@@ -269,6 +269,10 @@ public class RunCommandTests
 
             Assert.That(hub, Does.Contain("\"patients\":2,\"studies\":2,\"series\":2,\"instances\":4"), hub + stderr);
 
+            // No source here is watched, and the host must not watch its working directory either
+            // (a recursive inotify watch there woke a thread for every catalogue, ledger and audit write).
+            Assert.That(InotifyWatches(service.Id), Is.Zero);
+
             // Probes over plain HTTP on their own port.
             using var http = new HttpClient();
             var alive = await http.GetAsync(new Uri($"http://127.0.0.1:{healthPort}/healthz"));
@@ -582,6 +586,20 @@ public class RunCommandTests
             await KillIfRunningAsync(service);
         }
     }
+
+    /// <summary>inotify watches the process holds, from <c>/proc/PID/fdinfo</c> (one "inotify wd:" line each).</summary>
+    private static int InotifyWatches(int pid) =>
+        Directory.GetFiles($"/proc/{pid}/fdinfo").Sum(f =>
+        {
+            try
+            {
+                return File.ReadLines(f).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal));
+            }
+            catch (IOException)
+            {
+                return 0; // the descriptor closed meanwhile
+            }
+        });
 
     private static async Task KillIfRunningAsync(Process service)
     {

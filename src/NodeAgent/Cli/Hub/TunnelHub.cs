@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodeAgent.Federation.Security;
+using NodeAgent.Federation.Service;
 using NodeAgent.Federation.V1;
 using NodeAgent.Hub;
 
@@ -25,7 +26,7 @@ internal sealed class TunnelHub : IAsyncDisposable
     public static async Task<TunnelHub> StartAsync(int port, HubTls? tls, CancellationToken cancellationToken)
     {
         var registry = new TunnelRegistry();
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = HostArguments.NoConfigurationWatch });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, listen =>
         {

@@ -35,8 +35,8 @@ internal static class FederationLatency
         report.AppendLine("- **shared**: node and clients on both cores, as on one small server;");
         report.AppendLine("- **pinned**: the node alone on core 0 (`taskset -c 0`), the clients on core 1: the node's own latency with one core, the clients' cost kept off it.");
         report.AppendLine();
-        report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) | node GCs per 1,000 calls |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var folder = Directory.CreateTempSubdirectory("nodeagent-bench-federation-").FullName;
         try
         {
@@ -45,9 +45,10 @@ internal static class FederationLatency
             foreach (var (placement, nodeCpus, clientCpus) in new[] { ("shared", (string?)null, (nint?)null), ("pinned", "0", (nint?)0b10) })
             {
                 var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+                var metricsPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
                 var site = Path.Combine(folder, $"site-{placement}.json");
                 File.WriteAllText(site, $$"""
-                    { "NodeAgent": { "Development": true, "HealthListen": "",
+                    { "NodeAgent": { "Development": true, "HealthListen": "", "Telemetry": { "PrometheusListen": "127.0.0.1:{{metricsPort}}" },
                       "Catalogue": { "Path": "{{catalogue}}" },
                       "Federation": { "Listen": "127.0.0.1:{{port}}", "Disclosure": { "BudgetPerMonth": 1e12, "RequestsPerSecond": 1e9, "Burst": 1000000000 } } } }
                     """);
@@ -61,11 +62,13 @@ internal static class FederationLatency
                         self.ProcessorAffinity = mask;
                     }
 
+                    using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
                     using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
                     var client = new NodeFederation.NodeFederationClient(channel);
                     await LoadAsync(client, 16, 3000); // warm-up: JIT on both sides, connections
                     foreach (var (concurrency, calls) in new[] { (1, 2000), (64, 12800), (1000, 20000) })
                     {
+                        var collections = await GcCollectionsAsync(metrics);
                         var nodeCpu = node.CpuTime();
                         self.Refresh();
                         var clientCpu = self.TotalProcessorTime;
@@ -73,7 +76,8 @@ internal static class FederationLatency
                         var nodeUs = (node.CpuTime() - nodeCpu).TotalMicroseconds / calls;
                         self.Refresh();
                         var clientUs = (self.TotalProcessorTime - clientCpu).TotalMicroseconds / calls;
-                        report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} |");
+                        var gcs = (await GcCollectionsAsync(metrics) - collections) * 1000.0 / calls;
+                        report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} | {gcs:F1} |");
                     }
                 }
                 finally
@@ -135,6 +139,16 @@ internal static class FederationLatency
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>The node's garbage collections so far, all generations, from its Prometheus endpoint (as the Debian package configures it).</summary>
+    private static async Task<long> GcCollectionsAsync(HttpClient metrics)
+    {
+        // The runtime's own meter: one counter per generation, e.g. dotnet_gc_collections_total{gc_heap_generation="gen0"} 12.
+        var text = await metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        return text.Split('\n')
+            .Where(l => l.StartsWith("dotnet_gc_collections_total", StringComparison.Ordinal))
+            .Sum(l => (long)double.Parse(l.Split(' ')[^1], CultureInfo.InvariantCulture));
     }
 
     private static async Task<(List<double> Latencies, double Seconds)> LoadAsync(NodeFederation.NodeFederationClient client, int concurrency, int calls)

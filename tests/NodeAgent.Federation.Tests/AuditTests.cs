@@ -38,6 +38,38 @@ public sealed class AuditTests
     }
 
     [Test]
+    public async Task Answers_recorded_at_once_from_many_threads_each_get_their_own_line_in_one_intact_chain()
+    {
+        // Lines that arrive together are written together (group commit); every caller still gets
+        // its own sequence number, and the chain holds across the batches.
+        long[] sequences;
+        using (var log = AuditLog.Open(Log, Key))
+        {
+            sequences = await Task.WhenAll(Enumerable.Range(0, 3000).Select(i => Task.Run(() => log.RecordAsync(
+                new AuditEntry(DateTimeOffset.UtcNow, "hub-" + (i % 7), "Count", i.ToString("x64", System.Globalization.CultureInfo.InvariantCulture), "answered", new Dictionary<string, string> { ["patients"] = "<10" })))));
+            Assert.That(log.Head.Sequence, Is.EqualTo(3000));
+        }
+
+        var result = AuditVerifier.Verify(Log, Key);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sequences.Order(), Is.EqualTo(Enumerable.Range(1, 3000).Select(i => (long)i)));
+            Assert.That(result.Problem, Is.Null);
+            Assert.That(result.IntactLines, Is.EqualTo(3000));
+        });
+    }
+
+    [Test]
+    public void A_closed_log_refuses_new_lines_instead_of_losing_them()
+    {
+        var log = AuditLog.Open(Log, Key);
+        log.Record(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Count", "h", "answered", null));
+        log.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => log.Record(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Count", "h", "answered", null)));
+        Assert.That(AuditVerifier.Verify(Log, Key).IntactLines, Is.EqualTo(1));
+    }
+
+    [Test]
     public void Any_edit_deletion_insertion_or_reordering_is_detected_at_its_line()
     {
         Write(30);

@@ -30,13 +30,13 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         }
         catch (RpcException e)
         {
-            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, "refused: " + e.StatusCode, null));
+            await log.RecordAsync(new AuditEntry(time.GetUtcNow(), Who(context), method, null, "refused: " + e.StatusCode, null)).ConfigureAwait(false);
             FederationTelemetry.Record(method, "direct", "refused: " + e.StatusCode, time.GetElapsedTime(started));
             throw;
         }
 
         var (hash, released) = Released(response);
-        log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released));
+        await log.RecordAsync(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released)).ConfigureAwait(false);
         FederationTelemetry.Record(method, "direct", "answered", time.GetElapsedTime(started));
         return response;
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
 
 namespace NodeAgent.Federation.Audit;
@@ -18,12 +19,15 @@ namespace NodeAgent.Federation.Audit;
 public sealed class AuditLog : IDisposable
 {
     private readonly byte[] _key;
-    private readonly Lock _lock = new();
+    private readonly Lock _head = new();
     private readonly SafeFileHandle _file;
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
     private long _length;
     private long _sequence;
     private string _previous;
     private long _lastSync;
+    private Exception? _broken;
 
     private AuditLog(string path, byte[] key, SafeFileHandle file, long length, long sequence, string previous)
     {
@@ -33,6 +37,11 @@ public sealed class AuditLog : IDisposable
         _length = length;
         _sequence = sequence;
         _previous = previous;
+
+        // One writer: answers queue their lines and wait without holding a thread or a lock, and
+        // lines that arrive together go out in one write (group commit). It runs on the thread pool
+        // only while there are lines to write; between them it holds no thread and does not spin.
+        _writer = Task.Run(WriteLoopAsync);
     }
 
     public string Path { get; }
@@ -42,7 +51,7 @@ public sealed class AuditLog : IDisposable
     {
         get
         {
-            lock (_lock)
+            lock (_head)
             {
                 return (_sequence, _previous);
             }
@@ -79,13 +88,19 @@ public sealed class AuditLog : IDisposable
     /// <summary>The MAC a chain starts from: bound to the key, so a chain cannot be moved under another.</summary>
     public static string Genesis(byte[] key) => Convert.ToHexStringLower(HMACSHA256.HashData(key, "nodeagent audit genesis"u8));
 
-    /// <summary>Appends one entry; returns its sequence number.</summary>
-    public long Record(AuditEntry entry)
+    /// <summary>Appends one entry and waits until it is written (to the OS); returns its sequence number.</summary>
+    /// <exception cref="IOException">The line could not be written: nothing of it is in the log.</exception>
+    /// <exception cref="AuditException">The log failed to reach the disk earlier and takes no more lines.</exception>
+    public long Record(AuditEntry entry) => RecordAsync(entry).GetAwaiter().GetResult();
+
+    /// <summary>Appends one entry; completes when it is written (to the OS), with its sequence number.</summary>
+    /// <exception cref="IOException">The line could not be written: nothing of it is in the log.</exception>
+    /// <exception cref="AuditException">The log failed to reach the disk earlier and takes no more lines.</exception>
+    public Task<long> RecordAsync(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
 
-        // Everything but the chain (sequence and previous MAC) is formatted outside the lock, so
-        // concurrent answers wait for one another only for a MAC and one write.
+        // Everything but the chain (sequence and previous MAC) is formatted here, by the caller.
         var fields = new JsonObject
         {
             ["time"] = entry.Time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
@@ -95,65 +110,152 @@ public sealed class AuditLog : IDisposable
             ["outcome"] = entry.Outcome,
             ["released"] = entry.Released is null ? null : new JsonObject(entry.Released.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)JsonValue.Create(r.Value)))),
         }.ToJsonString();
-        var middle = fields[1..^1];
-        long sequence;
-        lock (_lock)
+        var pending = new Pending(fields[1..^1]);
+        if (!_pending.Writer.TryWrite(pending))
         {
-            // The text JsonObject would give for {seq, time, ..., released, prev}: the MAC covers the
-            // exact text written (the line without its mac field), escaping and spacing included.
-            var body = "{\"seq\":" + (_sequence + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + middle + ",\"prev\":\"" + _previous + "\"}";
-            var mac = Mac(_key, body);
-            var bytes = Encoding.UTF8.GetBytes(WithMac(body, mac) + "\n");
+            throw new ObjectDisposedException(nameof(AuditLog), "The audit log is closed.");
+        }
+
+        return pending.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>();
+        var reader = _pending.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < 1024 && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
             try
             {
-                RandomAccess.Write(_file, bytes, _length);
+                WriteBatch(batch);
+                SyncIfDue();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Not an I/O error of one write (those are handled per batch): the file itself is
+                // unusable. Nobody may wait forever: these lines and all later ones fail.
+                _broken ??= e;
+                batch.ForEach(p => p.Done.TrySetException(e));
+            }
+        }
+    }
+
+    private void WriteBatch(List<Pending> batch)
+    {
+        if (_broken is { } failure)
+        {
+            var refused = new AuditException("The audit log could not be written or flushed to disk earlier; no answer is released until the service restarts with a working disk.", failure);
+            batch.ForEach(p => p.Done.TrySetException(refused));
+            return;
+        }
+
+        // The chain as JsonObject would write {seq, time, ..., released, prev}: the MAC covers the
+        // exact text written (the line without its mac field), escaping and spacing included.
+        var sequence = _sequence;
+        var previous = _previous;
+        var text = new StringBuilder();
+        foreach (var pending in batch)
+        {
+            sequence++;
+            var body = "{\"seq\":" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + pending.Middle + ",\"prev\":\"" + previous + "\"}";
+            previous = Mac(_key, body);
+            text.Append(WithMac(body, previous)).Append('\n');
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        try
+        {
+            RandomAccess.Write(_file, bytes, _length);
+        }
+        catch (IOException e)
+        {
+            // A line half written would break the chain for every line after it: cut it off. These
+            // answers are not sent (their callers see the failure).
+            try
+            {
+                RandomAccess.SetLength(_file, _length);
             }
             catch (IOException)
             {
-                // A line half written would break the chain for every line after it: cut it off.
-                // The answer is not sent (the caller sees the failure).
-                RandomAccess.SetLength(_file, _length);
-                throw;
+                // The next write starts at the same offset and overwrites what is left.
             }
 
-            _length += bytes.Length;
-            _sequence++;
-            _previous = mac;
-            sequence = _sequence;
+            batch.ForEach(p => p.Done.TrySetException(e));
+            return;
         }
 
-        // To the OS with every line (the write above); to the disk at most once a second, which bounds
-        // what a power cut can take without an fsync on every answer. Outside the lock: an fsync can
-        // take milliseconds, and other answers need not wait for it.
+        _length += bytes.Length;
+        lock (_head)
+        {
+            _previous = previous;
+            var first = _sequence;
+            _sequence = sequence;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(first + i + 1);
+            }
+        }
+    }
+
+    // To the OS with every batch (the write above); to the disk at most once a second, which bounds
+    // what a power cut can take without an fsync on every answer. Answers already written do not
+    // wait for it; lines that arrive meanwhile wait for the next batch.
+    private void SyncIfDue()
+    {
         var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastSync);
-        if (now - last >= 1000 && Interlocked.CompareExchange(ref _lastSync, now, last) == last)
+        if (now - _lastSync < 1000)
+        {
+            return;
+        }
+
+        _lastSync = now;
+        try
         {
             RandomAccess.FlushToDisk(_file);
         }
-
-        return sequence;
+        catch (IOException e)
+        {
+            // After a failed fsync the kernel may have dropped lines already written, and a retry
+            // would not say so (Linux clears the error): the log can no longer vouch for what it
+            // holds, so every later answer is withheld.
+            _broken = e;
+        }
     }
 
     /// <summary>Forces the lines written so far to disk.</summary>
-    public void Sync()
+    public void Sync() => RandomAccess.FlushToDisk(_file);
+
+    /// <summary>Writes what is queued, forces it to disk and closes the file.</summary>
+    public void Dispose()
     {
-        lock (_lock)
+        if (!_pending.Writer.TryComplete())
+        {
+            return;
+        }
+
+        _writer.GetAwaiter().GetResult();
+        try
         {
             RandomAccess.FlushToDisk(_file);
         }
+        finally
+        {
+            _file.Dispose();
+        }
     }
 
-    public void Dispose()
+    /// <summary>A line waiting for the writer: its fields, formatted; its sequence number once written.</summary>
+    private sealed class Pending(string middle)
     {
-        lock (_lock)
-        {
-            if (!_file.IsClosed)
-            {
-                RandomAccess.FlushToDisk(_file);
-                _file.Dispose();
-            }
-        }
+        public string Middle { get; } = middle;
+
+        public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     internal static string Mac(byte[] key, string lineWithoutMac) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(lineWithoutMac)));

@@ -58,14 +58,24 @@ public sealed class PrivacyLedger : IDisposable
         }
 
         var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-        var length = RandomAccess.GetLength(file);
-        if (length > 0 && LastByte(path) != '\n')
+        PrivacyLedger ledger;
+        try
         {
-            // A line cut short by a crash: the next charge starts on a line of its own.
-            RandomAccess.Write(file, "\n"u8, length);
+            var length = RandomAccess.GetLength(file);
+            if (length > 0 && LastByte(path) != '\n')
+            {
+                // A line cut short by a crash: the next charge starts on a line of its own.
+                RandomAccess.Write(file, "\n"u8, length);
+            }
+
+            ledger = new PrivacyLedger(path, budget, time, file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
         }
 
-        var ledger = new PrivacyLedger(path, budget, time, file);
         foreach (var charge in charges)
         {
             ledger.Apply(charge);

@@ -40,12 +40,23 @@ internal static class FederationLatency
         var folder = Directory.CreateTempSubdirectory("nodeagent-bench-federation-").FullName;
         try
         {
-            var catalogue = Path.Combine(folder, "catalogue.db");
-            CountLatency.WriteCatalogue(catalogue, seriesPerNode);
-            foreach (var (placement, nodeCpus, clientCpus) in new[] { ("shared", (string?)null, (nint?)null), ("pinned", "0", (nint?)0b10) })
+            var written = Path.Combine(folder, "catalogue.db");
+            CountLatency.WriteCatalogue(written, seriesPerNode);
+            foreach (var (placement, nodeCpus, clientCpus) in new[] { ("shared", (string?)null, (string?)null), ("pinned", "0", "1") })
             {
+                // Each placement has a data folder of its own: a fresh privacy ledger and audit log, so
+                // that no query of one run is already charged in the other.
+                var catalogue = Path.Combine(folder, placement, "catalogue.db");
+                Directory.CreateDirectory(Path.GetDirectoryName(catalogue)!);
+                File.Copy(written, catalogue);
+                Interlocked.Exchange(ref _queries, 0);
                 var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
-                var metricsPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+                var metricsPort = port;
+                while (metricsPort == port)
+                {
+                    metricsPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+                }
+
                 var site = Path.Combine(folder, $"site-{placement}.json");
                 File.WriteAllText(site, $$"""
                     { "NodeAgent": { "Development": true, "HealthListen": "", "Telemetry": { "PrometheusListen": "127.0.0.1:{{metricsPort}}" },
@@ -54,12 +65,13 @@ internal static class FederationLatency
                     """);
                 using var node = ServiceProcess.Start(site, [$": {seriesPerNode} series", "Now listening on"], nodeCpus);
                 var self = Process.GetCurrentProcess();
-                var affinity = self.ProcessorAffinity;
                 try
                 {
-                    if (clientCpus is { } mask)
+                    if (clientCpus is not null)
                     {
-                        self.ProcessorAffinity = mask;
+                        // Every thread of this process (an affinity set through Process applies to
+                        // the main thread only on Linux); threads started later inherit it.
+                        PinThreads(clientCpus);
                     }
 
                     using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
@@ -76,13 +88,14 @@ internal static class FederationLatency
                         var nodeUs = (node.CpuTime() - nodeCpu).TotalMicroseconds / calls;
                         self.Refresh();
                         var clientUs = (self.TotalProcessorTime - clientCpu).TotalMicroseconds / calls;
+                        await Task.Delay(400); // the exporter serves a scrape cached for up to 300 ms
                         var gcs = (await GcCollectionsAsync(metrics) - collections) * 1000.0 / calls;
                         report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} | {gcs:F1} |");
                     }
                 }
                 finally
                 {
-                    self.ProcessorAffinity = affinity;
+                    PinThreads($"0-{Environment.ProcessorCount - 1}");
                 }
             }
 
@@ -180,6 +193,19 @@ internal static class FederationLatency
         return (latencies, total.Elapsed.TotalSeconds);
     }
 
+    /// <summary>Pins every thread of this process to <paramref name="cpus"/> (<c>taskset -a</c>).</summary>
+    private static void PinThreads(string cpus)
+    {
+        using var taskset = Process.Start("taskset", ["-a", "-c", "-p", cpus, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        taskset.WaitForExit();
+        if (taskset.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"taskset could not pin the benchmark to CPUs {cpus}.");
+        }
+    }
+
+    private static int _queries;
+
     private static CountRequest Request(Random random)
     {
         var set = new ValueSet { Field = "modality" };
@@ -188,6 +214,12 @@ internal static class FederationLatency
         var all = new Criteria();
         all.Items.Add(new Federation.V1.Criterion { InSet = set });
         all.Items.Add(new Federation.V1.Criterion { InRange = new Federation.V1.Range { Field = "age", Min = random.Next(0, 50), Max = random.Next(50, 100) } });
+
+        // A study-date range from a day before 2000 that no other call of the run uses: every call is
+        // a query not asked before (charged and written to the ledger), with the same selectivity
+        // (the synthetic studies are all from 2005 on).
+        var from = new DateOnly(1800, 1, 1).AddDays(Interlocked.Increment(ref _queries));
+        all.Items.Add(new Federation.V1.Criterion { InRange = new Federation.V1.Range { Field = "studydate", Min = (from.Year * 10000) + (from.Month * 100) + from.Day, Max = 29991231 } });
         return new CountRequest { Query = new Query { Criterion = new Federation.V1.Criterion { AllOf = all } } };
     }
 

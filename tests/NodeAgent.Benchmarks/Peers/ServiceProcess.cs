@@ -64,6 +64,8 @@ internal sealed class ServiceProcess : IDisposable
                 errors.Enqueue(line);
             }
         };
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => ready.TrySetResult(); // a node that stops at once fails below, not after the wait
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var service = new ServiceProcess(process, 0);

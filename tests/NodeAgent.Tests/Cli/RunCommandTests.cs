@@ -318,7 +318,7 @@ public class RunCommandTests
         }
         finally
         {
-            await KillIfRunningAsync(service);
+            await ServiceUnderTest.KillIfRunningAsync(service);
         }
     }
 
@@ -349,7 +349,7 @@ public class RunCommandTests
         var (checkExit, check, checkError) = await RunAsync("run", "--config", site, "--check");
         Assert.That(checkExit, Is.Zero, checkError);
         Assert.That(check, Does.Contain("mutual TLS; requesters hub (count)"), "exactly the roles written");
-        using var service = StartService(site, out var output);
+        using var service = ServiceUnderTest.Start(site, out var output);
         try
         {
             string hub = "";
@@ -371,7 +371,7 @@ public class RunCommandTests
         }
         finally
         {
-            await KillIfRunningAsync(service);
+            await ServiceUnderTest.KillIfRunningAsync(service);
         }
     }
 
@@ -391,7 +391,7 @@ public class RunCommandTests
         var (checkExit, check, checkError) = await RunAsync("run", "--config", site, "--check");
         Assert.That(checkExit, Is.Zero, checkError);
         Assert.That(check, Does.Contain($"federation: no inbound endpoint; tunnel to http://127.0.0.1:{hubPort}/ for hub (count, facets, search)"));
-        using var service = StartService(site, out var output);
+        using var service = ServiceUnderTest.Start(site, out var output);
         try
         {
             string hub = "", hubError = "";
@@ -421,7 +421,7 @@ public class RunCommandTests
         }
         finally
         {
-            await KillIfRunningAsync(service);
+            await ServiceUnderTest.KillIfRunningAsync(service);
         }
     }
 
@@ -440,7 +440,7 @@ public class RunCommandTests
                 "Telemetry": { "PrometheusListen": "127.0.0.1:{{metricsPort}}", "Console": true },
                 """,
             catalogue: ", \"RefreshInterval\": \"00:00:01\"");
-        using var service = StartService(site, out var output);
+        using var service = ServiceUnderTest.Start(site, out var output);
         string metrics;
         try
         {
@@ -501,7 +501,7 @@ public class RunCommandTests
 
         var healthPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
         var site = Site(FolderSource, extra: "\"Development\": true, \"Federation\": { \"Enabled\": false },", health: $"127.0.0.1:{healthPort}");
-        using var service = StartService(site, out var output);
+        using var service = ServiceUnderTest.Start(site, out var output);
         try
         {
             using var http = new HttpClient();
@@ -532,7 +532,7 @@ public class RunCommandTests
         }
         finally
         {
-            await KillIfRunningAsync(service);
+            await ServiceUnderTest.KillIfRunningAsync(service);
         }
     }
 
@@ -555,7 +555,7 @@ public class RunCommandTests
         var (checkExit, check, checkError) = await RunAsync("run", "--config", site, "--check");
         Assert.That(checkExit, Is.Zero, checkError);
         Assert.That(check, Does.Contain($"modalities (store: C-STORE to NODESTORE on 127.0.0.1:{storePort}"));
-        using var service = StartService(site, out var output);
+        using var service = ServiceUnderTest.Start(site, out var output);
         try
         {
             NodeAgent.Testing.ProcessResult? echo = null;
@@ -583,7 +583,7 @@ public class RunCommandTests
         }
         finally
         {
-            await KillIfRunningAsync(service);
+            await ServiceUnderTest.KillIfRunningAsync(service);
         }
     }
 
@@ -600,45 +600,6 @@ public class RunCommandTests
                 return 0; // the descriptor closed meanwhile
             }
         });
-
-    private static async Task KillIfRunningAsync(Process service)
-    {
-        if (!service.HasExited)
-        {
-            service.Kill(entireProcessTree: true);
-            await service.WaitForExitAsync();
-        }
-    }
-
-    private static Process StartService(string site, out StringWriter output)
-    {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "nodeagent")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "run", "--config", site })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var service = Process.Start(info)!;
-        var captured = new StringWriter();
-        service.OutputDataReceived += (_, e) =>
-        {
-            lock (captured)
-            {
-                captured.WriteLine(e.Data);
-            }
-        };
-        service.ErrorDataReceived += (_, e) =>
-        {
-            lock (captured)
-            {
-                captured.WriteLine(e.Data);
-            }
-        };
-        service.BeginOutputReadLine();
-        service.BeginErrorReadLine();
-        output = captured;
-        return service;
-    }
 
     private static string Json(string path) => path.Replace("\\", "\\\\", StringComparison.Ordinal);
 

@@ -50,10 +50,15 @@ public sealed class AuditTests
             Assert.That(log.Head.Sequence, Is.EqualTo(3000));
         }
 
+        // Each caller's number is the number of its own line.
+        var lineOfQuery = File.ReadLines(Log)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .ToDictionary(e => e.GetProperty("query").GetString()!, e => e.GetProperty("seq").GetInt64());
         var result = AuditVerifier.Verify(Log, Key);
         Assert.Multiple(() =>
         {
             Assert.That(sequences.Order(), Is.EqualTo(Enumerable.Range(1, 3000).Select(i => (long)i)));
+            Assert.That(Enumerable.Range(0, 3000).Count(i => lineOfQuery[i.ToString("x64", System.Globalization.CultureInfo.InvariantCulture)] != sequences[i]), Is.Zero);
             Assert.That(result.Problem, Is.Null);
             Assert.That(result.IntactLines, Is.EqualTo(3000));
         });

@@ -53,26 +53,26 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         var writer = new AuditedStreamWriter<TResponse>(responseStream, () =>
         {
             var (hash, released) = Released(context.UserState.TryGetValue(NodeFederationService.SearchReleaseKey, out var search) ? search : null);
-            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released));
+            return log.RecordAsync(new AuditEntry(time.GetUtcNow(), Who(context), method, hash, "answered", released));
         });
         string? outcome = null;
         try
         {
             await continuation(request, writer, context).ConfigureAwait(false);
-            writer.AuditNow();
+            await writer.AuditNowAsync().ConfigureAwait(false);
             outcome = "answered";
         }
         catch (RpcException e)
         {
             outcome = "refused: " + e.StatusCode;
-            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, writer.Audited ? "stream failed: " + e.StatusCode : outcome, null));
+            await log.RecordAsync(new AuditEntry(time.GetUtcNow(), Who(context), method, null, writer.Audited ? "stream failed: " + e.StatusCode : outcome, null)).ConfigureAwait(false);
             throw;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
         {
             // The caller went away mid-stream: what had left is in the line written before it.
             outcome = "cancelled";
-            log.Record(new AuditEntry(time.GetUtcNow(), Who(context), method, null, (writer.Audited ? "stream failed: " : "cancelled: ") + e.GetType().Name, null));
+            await log.RecordAsync(new AuditEntry(time.GetUtcNow(), Who(context), method, null, (writer.Audited ? "stream failed: " : "cancelled: ") + e.GetType().Name, null)).ConfigureAwait(false);
             throw;
         }
         finally
@@ -82,7 +82,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
     }
 
     /// <summary>Writes the audit line once, before the first message, then passes messages through.</summary>
-    private sealed class AuditedStreamWriter<T>(IServerStreamWriter<T> inner, Action audit) : IServerStreamWriter<T>
+    private sealed class AuditedStreamWriter<T>(IServerStreamWriter<T> inner, Func<Task> audit) : IServerStreamWriter<T>
     {
         public bool Audited { get; private set; }
 
@@ -92,21 +92,21 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
             set => inner.WriteOptions = value;
         }
 
-        public void AuditNow()
+        public async Task AuditNowAsync()
         {
             if (!Audited)
             {
-                audit();
+                await audit().ConfigureAwait(false);
                 Audited = true;
             }
         }
 
         public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
 
-        public Task WriteAsync(T message, CancellationToken cancellationToken)
+        public async Task WriteAsync(T message, CancellationToken cancellationToken)
         {
-            AuditNow();
-            return inner.WriteAsync(message, cancellationToken);
+            await AuditNowAsync().ConfigureAwait(false);
+            await inner.WriteAsync(message, cancellationToken).ConfigureAwait(false);
         }
     }
 

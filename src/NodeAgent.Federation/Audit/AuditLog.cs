@@ -23,11 +23,15 @@ public sealed class AuditLog : IDisposable
     private readonly SafeFileHandle _file;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly Timer _syncTimer;
     private long _length;
     private long _sequence;
     private string _previous;
-    private long _lastSync;
-    private Exception? _broken;
+    private long _written;
+    private long _synced;
+    private int _syncing;
+    private int _disposed;
+    private volatile Exception? _broken;
 
     private AuditLog(string path, byte[] key, SafeFileHandle file, long length, long sequence, string previous)
     {
@@ -42,6 +46,10 @@ public sealed class AuditLog : IDisposable
         // lines that arrive together go out in one write (group commit). It runs on the thread pool
         // only while there are lines to write; between them it holds no thread and does not spin.
         _writer = Task.Run(WriteLoopAsync);
+
+        // To the disk once a second when anything was written: off the writer, so that lines queued
+        // meanwhile are not held up by an fsync; and also when no further line comes.
+        _syncTimer = new Timer(_ => SyncIfWritten(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     public string Path { get; }
@@ -123,26 +131,57 @@ public sealed class AuditLog : IDisposable
     {
         var batch = new List<Pending>();
         var reader = _pending.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (batch.Count < 1024 && reader.TryRead(out var next))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                batch.Add(next);
+                batch.Clear();
+                while (batch.Count < 1024 && reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                try
+                {
+                    WriteBatch(batch);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Not an I/O error of one write (those are handled per batch): the file itself is
+                    // unusable. Nobody may wait forever: these lines and all later ones fail.
+                    _broken ??= e;
+                    CutBack();
+                    batch.ForEach(p => p.Done.TrySetException(e));
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // The writer itself cannot go on (out of memory): close the queue so that new lines are
+            // refused at once, and fail every line still waiting rather than leave it hanging.
+            _broken ??= e;
+            _pending.Writer.TryComplete(e);
+            batch.ForEach(p => p.Done.TrySetException(e));
+            while (reader.TryRead(out var left))
+            {
+                left.Done.TrySetException(e);
             }
 
-            try
-            {
-                WriteBatch(batch);
-                SyncIfDue();
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // Not an I/O error of one write (those are handled per batch): the file itself is
-                // unusable. Nobody may wait forever: these lines and all later ones fail.
-                _broken ??= e;
-                batch.ForEach(p => p.Done.TrySetException(e));
-            }
+            throw;
+        }
+    }
+
+    /// <summary>Cuts the file back to its last whole line; if even that fails, the log takes no more lines.</summary>
+    private void CutBack()
+    {
+        try
+        {
+            RandomAccess.SetLength(_file, _length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // Whole, MAC'd lines of answers that were refused may be left beyond the chain's end.
+            _broken ??= e;
         }
     }
 
@@ -175,22 +214,15 @@ public sealed class AuditLog : IDisposable
         }
         catch (IOException e)
         {
-            // A line half written would break the chain for every line after it: cut it off. These
-            // answers are not sent (their callers see the failure).
-            try
-            {
-                RandomAccess.SetLength(_file, _length);
-            }
-            catch (IOException)
-            {
-                // The next write starts at the same offset and overwrites what is left.
-            }
-
+            // A line half written would break the chain for every line after it, and whole lines of
+            // this batch would stand for answers that are not sent: cut them all off.
+            CutBack();
             batch.ForEach(p => p.Done.TrySetException(e));
             return;
         }
 
         _length += bytes.Length;
+        Interlocked.Increment(ref _written);
         lock (_head)
         {
             _previous = previous;
@@ -203,45 +235,50 @@ public sealed class AuditLog : IDisposable
         }
     }
 
-    // To the OS with every batch (the write above); to the disk at most once a second, which bounds
-    // what a power cut can take without an fsync on every answer. Answers already written do not
-    // wait for it; lines that arrive meanwhile wait for the next batch.
-    private void SyncIfDue()
+    private void SyncIfWritten()
     {
-        var now = Environment.TickCount64;
-        if (now - _lastSync < 1000)
+        var written = Interlocked.Read(ref _written);
+        if (written == _synced || Interlocked.Exchange(ref _syncing, 1) == 1)
         {
             return;
         }
 
-        _lastSync = now;
         try
         {
             RandomAccess.FlushToDisk(_file);
+            _synced = written;
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed meanwhile: Dispose flushed everything written.
         }
         catch (IOException e)
         {
             // After a failed fsync the kernel may have dropped lines already written, and a retry
             // would not say so (Linux clears the error): the log can no longer vouch for what it
             // holds, so every later answer is withheld.
-            _broken = e;
+            _broken ??= e;
+        }
+        finally
+        {
+            Volatile.Write(ref _syncing, 0);
         }
     }
-
-    /// <summary>Forces the lines written so far to disk.</summary>
-    public void Sync() => RandomAccess.FlushToDisk(_file);
 
     /// <summary>Writes what is queued, forces it to disk and closes the file.</summary>
     public void Dispose()
     {
-        if (!_pending.Writer.TryComplete())
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
 
-        _writer.GetAwaiter().GetResult();
+        _pending.Writer.TryComplete();
+        _syncTimer.Dispose();
         try
         {
+            _writer.GetAwaiter().GetResult();
+            RandomAccess.SetLength(_file, _length); // nothing beyond the chain's last line
             RandomAccess.FlushToDisk(_file);
         }
         finally

@@ -202,19 +202,19 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
             {
                 case TunnelCall.RequestOneofCase.Count:
                     reply.Count = await service.Count(call.Count, context).ConfigureAwait(false);
-                    Audit(method, "answered", reply.Count, started);
+                    await AuditAsync(method, "answered", reply.Count, started).ConfigureAwait(false);
                     break;
                 case TunnelCall.RequestOneofCase.Facets:
                     reply.Facets = await service.Facets(call.Facets, context).ConfigureAwait(false);
-                    Audit(method, "answered", reply.Facets, started);
+                    await AuditAsync(method, "answered", reply.Facets, started).ConfigureAwait(false);
                     break;
                 case TunnelCall.RequestOneofCase.Search:
                     reply.Search = await service.SearchAll(call.Search, context).ConfigureAwait(false);
-                    Audit(method, "answered", reply.Search, started);
+                    await AuditAsync(method, "answered", reply.Search, started).ConfigureAwait(false);
                     break;
                 case TunnelCall.RequestOneofCase.NodeInfo:
                     reply.NodeInfo = await service.GetNodeInfo(call.NodeInfo, context).ConfigureAwait(false);
-                    Audit(method, "answered", reply.NodeInfo, started);
+                    await AuditAsync(method, "answered", reply.NodeInfo, started).ConfigureAwait(false);
                     break;
                 default:
                     throw new RpcException(new Grpc.Core.Status(StatusCode.Unimplemented, "This node does not know that call."));
@@ -223,7 +223,7 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
         catch (RpcException e)
         {
             reply = new TunnelReply { Id = call.Id, Failure = new TunnelFailure { Code = (int)e.StatusCode, Message = e.Status.Detail } };
-            Audit(method, "refused: " + e.StatusCode, null, started);
+            await AuditAsync(method, "refused: " + e.StatusCode, null, started).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Whatever a handler or the audit log met, the hub gets an answer rather than a wait for its deadline.
         catch (Exception e)
@@ -232,7 +232,7 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
             reply = new TunnelReply { Id = call.Id, Failure = new TunnelFailure { Code = (int)StatusCode.Internal, Message = $"The node could not answer ({e.GetType().Name})." } };
             try
             {
-                Audit(method, "failed: " + e.GetType().Name, null, started);
+                await AuditAsync(method, "failed: " + e.GetType().Name, null, started).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // The audit log itself may be what failed: the hub still gets its answer (a failure, nothing released).
             catch (Exception)
@@ -245,11 +245,14 @@ public sealed partial class TunnelClient(TunnelOptions options, NodeFederationSe
     }
 
     // The same lines as for a direct call (see AuditInterceptor).
-    private void Audit(string method, string outcome, object? response, long started)
+    private async Task AuditAsync(string method, string outcome, object? response, long started)
     {
         FederationTelemetry.Record(method, "tunnel", outcome, _time.GetElapsedTime(started));
         var (hash, released) = AuditInterceptor.Released(response);
-        audit?.Record(new AuditEntry(_time.GetUtcNow(), options.Requester.Name, method, hash, outcome, released));
+        if (audit is not null)
+        {
+            await audit.RecordAsync(new AuditEntry(_time.GetUtcNow(), options.Requester.Name, method, hash, outcome, released)).ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Tunnel to the hub {Hub} open")]

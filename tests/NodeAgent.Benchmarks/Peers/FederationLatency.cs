@@ -65,6 +65,7 @@ internal static class FederationLatency
                     """);
                 using var node = ServiceProcess.Start(site, [$": {seriesPerNode} series", "Now listening on"], nodeCpus);
                 var self = Process.GetCurrentProcess();
+                var original = CurrentCpus();
                 try
                 {
                     if (clientCpus is not null)
@@ -95,7 +96,7 @@ internal static class FederationLatency
                 }
                 finally
                 {
-                    PinThreads($"0-{Environment.ProcessorCount - 1}");
+                    PinThreads(original);
                 }
             }
 
@@ -193,16 +194,26 @@ internal static class FederationLatency
         return (latencies, total.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Pins every thread of this process to <paramref name="cpus"/> (<c>taskset -a</c>).</summary>
+    /// <summary>
+    /// Pins every thread of this process to <paramref name="cpus"/> (<c>taskset -a</c>), twice: a thread
+    /// the pool starts from a thread not yet pinned during the first pass is caught by the second.
+    /// </summary>
     private static void PinThreads(string cpus)
     {
-        using var taskset = Process.Start("taskset", ["-a", "-c", "-p", cpus, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]);
-        taskset.WaitForExit();
-        if (taskset.ExitCode != 0)
+        for (var pass = 0; pass < 2; pass++)
         {
-            throw new InvalidOperationException($"taskset could not pin the benchmark to CPUs {cpus}.");
+            using var taskset = Process.Start("taskset", ["-a", "-c", "-p", cpus, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)])!;
+            taskset.WaitForExit();
+            if (taskset.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"taskset could not pin the benchmark to CPUs {cpus}.");
+            }
         }
     }
+
+    /// <summary>The CPUs this process may run on now, as a list for taskset (from <c>/proc/self/status</c>).</summary>
+    private static string CurrentCpus() =>
+        File.ReadLines("/proc/self/status").First(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))["Cpus_allowed_list:".Length..].Trim();
 
     private static int _queries;
 

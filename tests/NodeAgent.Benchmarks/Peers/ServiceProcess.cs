@@ -71,6 +71,11 @@ internal sealed class ServiceProcess : IDisposable
         var service = new ServiceProcess(process, 0);
         if (!ready.Task.Wait(TimeSpan.FromMinutes(5)) || process.HasExited)
         {
+            if (process.HasExited)
+            {
+                process.WaitForExit(); // the end of its output too, for the message below
+            }
+
             service.Dispose();
             throw new InvalidOperationException($"nodeagent run did not print '{string.Join("', '", readyLines)}': {string.Join(" | ", errors)}");
         }

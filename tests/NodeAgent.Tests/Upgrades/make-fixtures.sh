@@ -60,7 +60,12 @@ dotnet "$old" run --config "$work/site.json" > "$work/service.log" 2>&1 &
 service=$!
 for _ in $(seq 1 120); do grep -q "Full sync done" "$work/service.log" && break; sleep 0.5; done
 grep -q "Full sync done" "$work/service.log" || { cat "$work/service.log"; exit 1; }
-sleep 12 # the engine is rebuilt after the sync (at most every RefreshInterval)
+# The engine is rebuilt after the sync (at most every RefreshInterval): wait until the hub's answer
+# is a released number, not the empty catalogue's "fewer than 10".
+for _ in $(seq 1 120); do
+    dotnet "$old" hub count --node "http://127.0.0.1:$port" --format json | grep -q '"ok":true,"problem":null,"milliseconds":[0-9.]*,"patients":[0-9]' && break
+    sleep 0.5
+done
 counts "$old" "$fixture/data/catalogue.db" > "$fixture/expected-counts.txt"
 dotnet "$old" hub count --node "http://127.0.0.1:$port" --format json > "$fixture/expected-hub-count-all.json"
 dotnet "$old" hub count --node "http://127.0.0.1:$port" --age 50- --format json > "$fixture/expected-hub-count-age-50.json"

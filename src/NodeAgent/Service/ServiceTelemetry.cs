@@ -9,6 +9,7 @@ using NodeAgent.Index.Scheduling;
 using NodeAgent.Pseudonymisation.Batch;
 using NodeAgent.Service.Configuration;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -86,6 +87,13 @@ internal static class ServiceTelemetry
                     metrics.AddConsoleExporter();
                 }
             });
+        if (otlp is not null)
+        {
+            // The service's log lines (the same [LoggerMessage] events as on the console or the
+            // journal: no identifying value in any of them) to the collector too, with their trace.
+            builder.Services.AddOpenTelemetry().WithLogging(logging => logging.AddOtlpExporter(Otlp("logs")), options => options.IncludeFormattedMessage = true);
+        }
+
         builder.Services.AddHostedService<CatalogueGauges>();
     }
 

@@ -477,11 +477,7 @@ public class RunCommandTests
         });
 
         // Every identifier the generator planted (names, IDs, UIDs, dates, addresses...), in any telemetry.
-        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(corpus.ManifestPath));
-        var planted = manifest.RootElement.GetProperty("files").EnumerateArray()
-            .SelectMany(f => f.GetProperty("phi").EnumerateArray().Select(p => p.GetProperty("value").GetString()!))
-            .Where(v => v.Length >= 6)
-            .ToHashSet(StringComparer.Ordinal);
+        var planted = PlantedIdentifiers(corpus.ManifestPath);
         var telemetry = metrics + output;
         var leaked = planted.Where(v => telemetry.Contains(v, StringComparison.Ordinal)).ToList();
         Assert.That(planted, Has.Count.GreaterThan(20), "the corpus planted identifiers to look for");
@@ -585,6 +581,71 @@ public class RunCommandTests
         {
             await ServiceUnderTest.KillIfRunningAsync(service);
         }
+    }
+
+    [Test]
+    [Platform(Exclude = "Win", Reason = "Process handling as in the other service tests.")]
+    public async Task Over_otlp_the_service_sends_traces_metrics_and_log_lines_to_a_collector_and_no_planted_identifier()
+    {
+        var corpus = NodeAgent.Testing.SyntheticCorpus.Get("--patients", "8", "--studies", "1-2", "--series", "1-2", "--instances", "1-2", "--size", "tiny", "--seed", "32");
+        using var collector = new OtlpReceiver();
+        var grpcPort = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
+        var site = Site(
+            "\"corpus\": { \"Kind\": \"folder\", \"Path\": \"" + Json(corpus.Directory) + "\" }",
+            extra: $$"""
+                "Development": true,
+                "Federation": { "Listen": "127.0.0.1:{{grpcPort}}", "Disclosure": { "Threshold": 1, "Rounding": 1, "Epsilon": 0 } },
+                "Telemetry": { "OtlpEndpoint": "http://127.0.0.1:{{collector.Port}}", "OtlpProtocol": "http/protobuf" },
+                """,
+            catalogue: ", \"RefreshInterval\": \"00:00:01\"");
+
+        // The SDK's standard settings, for a test that does not wait a minute for the first export.
+        var quick = new Dictionary<string, string> { ["OTEL_BSP_SCHEDULE_DELAY"] = "200", ["OTEL_BLRP_SCHEDULE_DELAY"] = "200", ["OTEL_METRIC_EXPORT_INTERVAL"] = "500" };
+        using var service = ServiceUnderTest.Start(site, out var output, quick);
+        try
+        {
+            string hub = "";
+            for (var attempt = 0; attempt < 40 && !hub.Contains("\"ok\":true", StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(500);
+                (_, hub, _) = await RunAsync("hub", "count", "--node", $"http://127.0.0.1:{grpcPort}", "--modality", "CT,MR", "--format", "json");
+            }
+
+            Assert.That(hub, Does.Contain("\"ok\":true"), hub + output);
+            for (var attempt = 0; attempt < 60 && !(collector.Text("/v1/traces").Contains("NodeFederation/Count", StringComparison.Ordinal) && collector.Text("/v1/metrics").Contains("nodeagent.federation.requests", StringComparison.Ordinal) && collector.Text("/v1/logs").Length > 0); attempt++)
+            {
+                await Task.Delay(250);
+            }
+        }
+        finally
+        {
+            await ServiceUnderTest.KillIfRunningAsync(service);
+        }
+
+        var traces = collector.Text("/v1/traces");
+        var metrics = collector.Text("/v1/metrics");
+        var logs = collector.Text("/v1/logs");
+        Assert.Multiple(() =>
+        {
+            Assert.That(traces, Does.Contain("/nodeagent.federation.v1.NodeFederation/Count").And.Contain("sync full"), "traces of the gRPC call and the sync");
+            Assert.That(metrics, Does.Contain("nodeagent.federation.requests").And.Contain("nodeagent.sync.runs"), "the service's metrics");
+            Assert.That(logs, Does.Contain("Federation: plain-text gRPC"), "the service's log lines");
+        });
+
+        var planted = PlantedIdentifiers(corpus.ManifestPath);
+        var leaked = planted.Where(v => (traces + metrics + logs).Contains(v, StringComparison.Ordinal)).ToList();
+        Assert.That(planted, Has.Count.GreaterThan(20), "the corpus planted identifiers to look for");
+        Assert.That(leaked, Is.Empty, $"{leaked.Count} planted identifiers reached the collector");
+    }
+
+    /// <summary>The identifiers a generated corpus planted (its manifest), long enough not to match by chance.</summary>
+    private static HashSet<string> PlantedIdentifiers(string manifestPath)
+    {
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(manifestPath));
+        return manifest.RootElement.GetProperty("files").EnumerateArray()
+            .SelectMany(f => f.GetProperty("phi").EnumerateArray().Select(p => p.GetProperty("value").GetString()!))
+            .Where(v => v.Length >= 6)
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>inotify watches the process holds, from <c>/proc/PID/fdinfo</c> (one "inotify wd:" line each).</summary>

@@ -5,9 +5,14 @@ namespace NodeAgent.Tests.Cli;
 /// <summary><c>nodeagent run</c> as a process of its own, built beside the tests, with its output captured.</summary>
 internal static class ServiceUnderTest
 {
-    public static Process Start(string site, out StringWriter output)
+    public static Process Start(string site, out StringWriter output, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "nodeagent")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var argument in new[] { "run", "--config", site })
         {
             info.ArgumentList.Add(argument);

@@ -86,9 +86,46 @@ public sealed class PseudonymiseProcessTests
         Assert.That(Contents(output), Is.EqualTo(Contents(reference)));
     }
 
-    private static Process Start(string[] arguments)
+    [Test]
+    public async Task With_a_collector_configured_the_job_sends_its_span_and_file_counts_and_no_planted_identifier()
+    {
+        var corpus = NodeAgent.Testing.SyntheticCorpus.Get("--patients", "6", "--studies", "1-2", "--series", "1-2", "--instances", "1-2", "--size", "tiny", "--seed", "33");
+        using var collector = new OtlpReceiver();
+        var secret = Path.Combine(_folder, "site.secret");
+        await File.WriteAllBytesAsync(secret, Enumerable.Range(0, 32).Select(i => (byte)(i * 5)).ToArray());
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var environment = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{collector.Port}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        };
+        using var job = Start(["pseudonymise", "--profile", "basic", "--secret", secret, "--input", corpus.Directory, "--output", Path.Combine(_folder, "out")], environment);
+        var error = job.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await job.WaitForExitAsync(timeout.Token);
+        Assert.That(job.ExitCode, Is.Zero, await error);
+
+        // Sent before the process ended: the job's span and its counts.
+        var traces = collector.Text("/v1/traces");
+        var metrics = collector.Text("/v1/metrics");
+        Assert.Multiple(() =>
+        {
+            Assert.That(traces, Does.Contain("pseudonymisation job"));
+            Assert.That(metrics, Does.Contain("nodeagent.pseudonymisation.files").And.Contain("nodeagent.pseudonymisation.bytes"));
+        });
+        var planted = PlantedIdentifiers.Of(corpus.ManifestPath);
+        Assert.That(planted, Has.Count.GreaterThan(10), "the corpus planted identifiers to look for");
+        Assert.That(planted.Where(v => (traces + metrics).Contains(v, StringComparison.Ordinal)), Is.Empty, "planted identifiers reached the collector");
+    }
+
+    private static Process Start(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "nodeagent")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -477,7 +477,7 @@ public class RunCommandTests
         });
 
         // Every identifier the generator planted (names, IDs, UIDs, dates, addresses...), in any telemetry.
-        var planted = PlantedIdentifiers(corpus.ManifestPath);
+        var planted = PlantedIdentifiers.Of(corpus.ManifestPath);
         var telemetry = metrics + output;
         var leaked = planted.Where(v => telemetry.Contains(v, StringComparison.Ordinal)).ToList();
         Assert.That(planted, Has.Count.GreaterThan(20), "the corpus planted identifiers to look for");
@@ -632,20 +632,10 @@ public class RunCommandTests
             Assert.That(logs, Does.Contain("Federation: plain-text gRPC"), "the service's log lines");
         });
 
-        var planted = PlantedIdentifiers(corpus.ManifestPath);
+        var planted = PlantedIdentifiers.Of(corpus.ManifestPath);
         var leaked = planted.Where(v => (traces + metrics + logs).Contains(v, StringComparison.Ordinal)).ToList();
         Assert.That(planted, Has.Count.GreaterThan(20), "the corpus planted identifiers to look for");
         Assert.That(leaked, Is.Empty, $"{leaked.Count} planted identifiers reached the collector");
-    }
-
-    /// <summary>The identifiers a generated corpus planted (its manifest), long enough not to match by chance.</summary>
-    private static HashSet<string> PlantedIdentifiers(string manifestPath)
-    {
-        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(manifestPath));
-        return manifest.RootElement.GetProperty("files").EnumerateArray()
-            .SelectMany(f => f.GetProperty("phi").EnumerateArray().Select(p => p.GetProperty("value").GetString()!))
-            .Where(v => v.Length >= 6)
-            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>inotify watches the process holds, from <c>/proc/PID/fdinfo</c> (one "inotify wd:" line each).</summary>

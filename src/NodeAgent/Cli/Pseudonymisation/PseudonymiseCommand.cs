@@ -88,6 +88,7 @@ internal static class PseudonymiseCommand
             return Fail(error, e.Message);
         }
 
+        using var telemetry = CommandTelemetry.StartIfConfigured("pseudonymise");
         using var reIdentification = reidKey is null ? null : ReIdentificationStore.Open(args.ReidStore!, reidKey);
         var job = new PseudonymisationJob(new Pseudonymiser(profile, secret, reIdentification), folders);
 

@@ -444,14 +444,7 @@ public class RunCommandTests
         string metrics;
         try
         {
-            string hub = "";
-            for (var attempt = 0; attempt < 40 && !hub.Contains("\"ok\":true", StringComparison.Ordinal); attempt++)
-            {
-                await Task.Delay(500);
-                (_, hub, _) = await RunAsync("hub", "count", "--node", $"http://127.0.0.1:{grpcPort}", "--modality", "CT,MR", "--format", "json");
-            }
-
-            Assert.That(hub, Does.Contain("\"ok\":true"), hub + output);
+            await CountAnsweredAsync(grpcPort, output);
             await RunAsync("hub", "facets", "--node", $"http://127.0.0.1:{grpcPort}", "--by", "no-such-field"); // a refusal
             using var http = new System.Net.Http.HttpClient();
             metrics = "";
@@ -604,14 +597,7 @@ public class RunCommandTests
         using var service = ServiceUnderTest.Start(site, out var output, quick);
         try
         {
-            string hub = "";
-            for (var attempt = 0; attempt < 40 && !hub.Contains("\"ok\":true", StringComparison.Ordinal); attempt++)
-            {
-                await Task.Delay(500);
-                (_, hub, _) = await RunAsync("hub", "count", "--node", $"http://127.0.0.1:{grpcPort}", "--modality", "CT,MR", "--format", "json");
-            }
-
-            Assert.That(hub, Does.Contain("\"ok\":true"), hub + output);
+            await CountAnsweredAsync(grpcPort, output);
             for (var attempt = 0; attempt < 60 && !(collector.Text("/v1/traces").Contains("NodeFederation/Count", StringComparison.Ordinal) && collector.Text("/v1/metrics").Contains("nodeagent.federation.requests", StringComparison.Ordinal) && collector.Text("/v1/logs").Length > 0); attempt++)
             {
                 await Task.Delay(250);
@@ -636,6 +622,22 @@ public class RunCommandTests
         var leaked = planted.Where(v => (traces + metrics + logs).Contains(v, StringComparison.Ordinal)).ToList();
         Assert.That(planted, Has.Count.GreaterThan(20), "the corpus planted identifiers to look for");
         Assert.That(leaked, Is.Empty, $"{leaked.Count} planted identifiers reached the collector");
+    }
+
+    /// <summary>Asks the node for a count until it answers (its engine is built after the first sync), at most 20 s.</summary>
+    private static async Task CountAnsweredAsync(int port, StringWriter output)
+    {
+        string hub = "";
+        for (var attempt = 0; attempt < 40 && !hub.Contains("\"ok\":true", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(500);
+            (_, hub, _) = await RunAsync("hub", "count", "--node", $"http://127.0.0.1:{port}", "--modality", "CT,MR", "--format", "json");
+        }
+
+        lock (output)
+        {
+            Assert.That(hub, Does.Contain("\"ok\":true"), hub + output);
+        }
     }
 
     /// <summary>inotify watches the process holds, from <c>/proc/PID/fdinfo</c> (one "inotify wd:" line each).</summary>

@@ -50,9 +50,14 @@ internal static class ServiceTelemetry
 
         var version = typeof(ServiceTelemetry).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         var site = configuration.Settings.Federation.SiteId ?? Environment.MachineName;
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("nodeagent", serviceVersion: version, serviceInstanceId: site))
-            .WithTracing(tracing =>
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("nodeagent", serviceVersion: version, serviceInstanceId: site));
+
+        // Traces only where they go somewhere: with the Prometheus endpoint alone (as packaged), no
+        // activity is made and tagged for every call only to be dropped.
+        if (otlp is not null || settings.Console)
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(Sources).AddAspNetCoreInstrumentation(o =>
                 {
@@ -68,7 +73,10 @@ internal static class ServiceTelemetry
                 {
                     tracing.AddConsoleExporter();
                 }
-            })
+            });
+        }
+
+        telemetry
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(Meters).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();

@@ -393,14 +393,12 @@ public sealed class CountEngine
                 break;
             case NoneOf not:
                 Evaluate(not.Item, into);
-                var full = ArrayPool<ulong>.Shared.Rent(_words);
-                Full(full.AsSpan(0, _words));
                 for (var i = 0; i < into.Length; i++)
                 {
-                    into[i] = full[i] & ~into[i];
+                    into[i] = ~into[i];
                 }
 
-                ArrayPool<ulong>.Shared.Return(full);
+                ClearBeyondLastRow(into);
                 break;
             case InSet set when _text.TryGetValue(set.Field, out var column):
                 into.Clear();
@@ -531,9 +529,15 @@ public sealed class CountEngine
     private void Full(Span<ulong> into)
     {
         into.Fill(ulong.MaxValue);
+        ClearBeyondLastRow(into);
+    }
+
+    // The last word's bits past the last row stand for no row: they must never be set.
+    private void ClearBeyondLastRow(Span<ulong> into)
+    {
         if ((_rows & 63) != 0)
         {
-            into[^1] = (1UL << (_rows & 63)) - 1;
+            into[^1] &= (1UL << (_rows & 63)) - 1;
         }
     }
 

@@ -15,20 +15,20 @@ public sealed class AuditTests
 
     private string Log => Path.Combine(_root, "audit.log");
 
-    private void Write(int entries)
+    private async Task WriteAsync(int entries)
     {
         using var log = AuditLog.Open(Log, Key);
         for (var i = 0; i < entries; i++)
         {
-            log.Record(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Count", new string('a', 63) + (i % 10), "answered", new Dictionary<string, string> { ["patients"] = (i * 10).ToString(System.Globalization.CultureInfo.InvariantCulture), ["studies"] = "<10" }));
+            await log.RecordAsync(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Count", new string('a', 63) + (i % 10), "answered", new Dictionary<string, string> { ["patients"] = (i * 10).ToString(System.Globalization.CultureInfo.InvariantCulture), ["studies"] = "<10" }));
         }
     }
 
     [Test]
-    public void An_untouched_log_verifies_and_a_reopened_one_continues_its_chain()
+    public async Task An_untouched_log_verifies_and_a_reopened_one_continues_its_chain()
     {
-        Write(20);
-        Write(5);
+        await WriteAsync(20);
+        await WriteAsync(5);
         var result = AuditVerifier.Verify(Log, Key);
         Assert.Multiple(() =>
         {
@@ -65,19 +65,19 @@ public sealed class AuditTests
     }
 
     [Test]
-    public void A_closed_log_refuses_new_lines_instead_of_losing_them()
+    public async Task A_closed_log_refuses_new_lines_instead_of_losing_them()
     {
         var log = AuditLog.Open(Log, Key);
-        log.Record(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Count", "h", "answered", null));
+        await log.RecordAsync(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Count", "h", "answered", null));
         log.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => log.Record(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Count", "h", "answered", null)));
+        Assert.Throws<ObjectDisposedException>(() => log.RecordAsync(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Count", "h", "answered", null)));
         Assert.That(AuditVerifier.Verify(Log, Key).IntactLines, Is.EqualTo(1));
     }
 
     [Test]
-    public void Any_edit_deletion_insertion_or_reordering_is_detected_at_its_line()
+    public async Task Any_edit_deletion_insertion_or_reordering_is_detected_at_its_line()
     {
-        Write(30);
+        await WriteAsync(30);
         var original = File.ReadAllLines(Log);
 
         var edited = (string[])original.Clone();
@@ -104,24 +104,24 @@ public sealed class AuditTests
     }
 
     [Test]
-    public void A_log_whose_last_line_is_very_long_reopens()
+    public async Task A_log_whose_last_line_is_very_long_reopens()
     {
         using (var log = AuditLog.Open(Log, Key))
         {
             var cells = Enumerable.Range(0, 5000).ToDictionary(i => "manufacturermodel=MODEL " + i, i => "10");
-            log.Record(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Facets", "h", "answered", cells));
+            await log.RecordAsync(new AuditEntry(DateTimeOffset.UtcNow, "hub", "Facets", "h", "answered", cells));
         }
 
-        Write(2);
+        await WriteAsync(2);
         Assert.That(AuditVerifier.Verify(Log, Key).IntactLines, Is.EqualTo(3));
     }
 
     [Test]
-    public void A_line_cut_short_by_a_crash_is_dropped_and_the_chain_goes_on()
+    public async Task A_line_cut_short_by_a_crash_is_dropped_and_the_chain_goes_on()
     {
-        Write(10);
+        await WriteAsync(10);
         File.AppendAllText(Log, "{\"seq\":11,\"time\":\"2026-");
-        Write(3);
+        await WriteAsync(3);
         var result = AuditVerifier.Verify(Log, Key);
         Assert.Multiple(() =>
         {

@@ -96,11 +96,6 @@ public sealed class AuditLog : IDisposable
     /// <summary>The MAC a chain starts from: bound to the key, so a chain cannot be moved under another.</summary>
     public static string Genesis(byte[] key) => Convert.ToHexStringLower(HMACSHA256.HashData(key, "nodeagent audit genesis"u8));
 
-    /// <summary>Appends one entry and waits until it is written (to the OS); returns its sequence number.</summary>
-    /// <exception cref="IOException">The line could not be written: nothing of it is in the log.</exception>
-    /// <exception cref="AuditException">The log failed to reach the disk earlier and takes no more lines.</exception>
-    public long Record(AuditEntry entry) => RecordAsync(entry).GetAwaiter().GetResult();
-
     /// <summary>Appends one entry; completes when it is written (to the OS), with its sequence number.</summary>
     /// <exception cref="IOException">The line could not be written: nothing of it is in the log.</exception>
     /// <exception cref="AuditException">The log failed to reach the disk earlier and takes no more lines.</exception>

@@ -99,7 +99,7 @@ internal static class ServiceTelemetry
         {
             // The service's log lines (the same [LoggerMessage] events as on the console or the
             // journal: no identifying value in any of them) to the collector too, with their trace.
-            builder.Services.AddOpenTelemetry().WithLogging(logging => logging.AddOtlpExporter(Otlp("logs")), options => options.IncludeFormattedMessage = true);
+            telemetry.WithLogging(logging => logging.AddOtlpExporter(Otlp("logs")), options => options.IncludeFormattedMessage = true);
         }
 
         builder.Services.AddHostedService<CatalogueGauges>();

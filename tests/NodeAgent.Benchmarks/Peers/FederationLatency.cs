@@ -30,10 +30,10 @@ internal static class FederationLatency
 
         report.AppendLine(CultureInfo.InvariantCulture, $"## Federation: node Count under load, hub fan-out (issue 6)");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"`nodeagent run` (from `dotnet build`) in its own process on a LiteDB catalogue of {seriesPerNode:N0} synthetic series, plain-text HTTP/2 on loopback (development mode: one requester), with its requester check, rate limit (raised out of the way), privacy ledger, disclosure control and audit log. The gRPC clients run in the benchmark process. Each call is a different random query (a modality set and an age range), so each is canonicalised, charged to the ledger, noised and audited anew. Latency is per call, from the client; CPU per call is the process's user + system time over the run (`/proc`, 10 ms ticks) divided by the calls.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"`nodeagent run` (from `dotnet build`) in its own process on a LiteDB catalogue of {seriesPerNode:N0} synthetic series, plain-text HTTP/2 on loopback (development mode: one requester), with its requester check, rate limit (raised out of the way), privacy ledger, disclosure control, audit log and Prometheus endpoint. The gRPC clients run in the benchmark process. Every call is a query not asked before (a modality set, an age range and a study-date range of its own), so each is canonicalised, charged to the ledger, noised and audited anew. Latency is per call, from the client; CPU per call is each process's user + system time over the run (`/proc`, 10 ms ticks) divided by the calls; GCs are the node's (`dotnet_gc_collections_total`). Each placement has a data folder of its own.");
         report.AppendLine();
         report.AppendLine("- **shared**: node and clients on both cores, as on one small server;");
-        report.AppendLine("- **pinned**: the node alone on core 0 (`taskset -c 0`), the clients on core 1: the node's own latency with one core, the clients' cost kept off it.");
+        report.AppendLine("- **pinned**: the node alone on core 0 (`taskset -c 0`), every client thread on core 1 (`taskset -a`): the node's own latency with one core, the clients' cost kept off it.");
         report.AppendLine();
         report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) | node GCs per 1,000 calls |");
         report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -20,8 +20,6 @@ internal sealed class ServiceProcess : IDisposable
     /// <summary>From the start of the process to the line it printed that it is ready.</summary>
     public double StartSeconds { get; }
 
-    public int Id => _process.Id;
-
     /// <summary>
     /// Starts the service and waits until its output has had a line containing each of
     /// <paramref name="readyLines"/>. <paramref name="cpus"/>, when given, pins it to those CPUs (<c>taskset</c>).

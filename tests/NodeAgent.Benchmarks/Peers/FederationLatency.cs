@@ -19,6 +19,8 @@ namespace NodeAgent.Benchmarks.Peers;
 /// </summary>
 internal static class FederationLatency
 {
+    private const int WarmUpCalls = 4000;
+
     private static readonly string[] Modalities = ["CT", "MR", "PT", "US", "CR", "MG", "SEG", "DX", "NM", "XA"];
 
     public static async Task RunAsync(StringBuilder report, int seriesPerNode = 100_000)
@@ -35,13 +37,14 @@ internal static class FederationLatency
         report.AppendLine("- **shared**: node and clients on both cores, as on one small server;");
         report.AppendLine("- **pinned**: the node alone on core 0 (`taskset -c 0`), every client thread on core 1 (`taskset -a`): the node's own latency with one core, the clients' cost kept off it.");
         report.AppendLine();
-        report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) | node GCs per 1,000 calls |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) | node GCs per 1,000 calls | methods the node's JIT compiled during the phase |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var folder = Directory.CreateTempSubdirectory("nodeagent-bench-federation-").FullName;
         try
         {
             var written = Path.Combine(folder, "catalogue.db");
             CountLatency.WriteCatalogue(written, seriesPerNode);
+            var warmUps = new List<string>();
             foreach (var (placement, nodeCpus, clientCpus) in new[] { ("shared", (string?)null, (string?)null), ("pinned", "0", "1") })
             {
                 // Each placement has a data folder of its own: a fresh privacy ledger and audit log, so
@@ -78,20 +81,27 @@ internal static class FederationLatency
                     using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
                     using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
                     var client = new NodeFederation.NodeFederationClient(channel);
-                    await LoadAsync(client, 16, 3000); // warm-up: JIT on both sides, connections
+                    var (rounds, methods, settled) = await WarmUpAsync(client, metrics);
+                    warmUps.Add($"{placement}: {rounds} rounds ({rounds * WarmUpCalls:N0} calls), {methods:N0} methods compiled in all{(settled ? "" : ", **not settled**")}");
                     foreach (var (concurrency, calls) in new[] { (1, 2000), (64, 12800), (1000, 20000) })
                     {
                         var collections = await GcCollectionsAsync(metrics);
+                        var jitted = await JitCompiledMethodsAsync(metrics);
                         var nodeCpu = node.CpuTime();
                         self.Refresh();
                         var clientCpu = self.TotalProcessorTime;
+                        // On the monotonic clock, as `perf record -k CLOCK_MONOTONIC` stamps its
+                        // samples: a profile of the node can be cut to the phase (`perf report --time`).
+                        var from = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
                         var (latencies, seconds) = await LoadAsync(client, concurrency, calls);
+                        Console.Error.WriteLine(FormattableString.Invariant($"federation {placement} {concurrency} calls: monotonic {from:F6} to {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6} s"));
                         var nodeUs = (node.CpuTime() - nodeCpu).TotalMicroseconds / calls;
                         self.Refresh();
                         var clientUs = (self.TotalProcessorTime - clientCpu).TotalMicroseconds / calls;
                         await Task.Delay(400); // the exporter serves a scrape cached for up to 300 ms
                         var gcs = (await GcCollectionsAsync(metrics) - collections) * 1000.0 / calls;
-                        report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} | {gcs:F1} |");
+                        jitted = await JitCompiledMethodsAsync(metrics) - jitted;
+                        report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} | {gcs:F1} | {jitted:N0} |");
                     }
                 }
                 finally
@@ -100,6 +110,8 @@ internal static class FederationLatency
                 }
             }
 
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"Before its measured phases each node was loaded at 64 concurrent calls, in rounds of {WarmUpCalls:N0} with a second idle after each, until three rounds in a row compiled at most two methods each (40 rounds at most) (the node's `dotnet_jit_compiled_methods_total`): the steady state of a service that runs for months. {string.Join("; ", warmUps)}.");
             report.AppendLine();
             report.AppendLine("Goal of issue 6: p99 under 20 ms at 64 concurrent calls.");
             report.AppendLine();
@@ -156,13 +168,53 @@ internal static class FederationLatency
     }
 
     /// <summary>The node's garbage collections so far, all generations, from its Prometheus endpoint (as the Debian package configures it).</summary>
-    private static async Task<long> GcCollectionsAsync(HttpClient metrics)
+    private static Task<long> GcCollectionsAsync(HttpClient metrics) => RuntimeCounterAsync(metrics, "dotnet_gc_collections_total");
+
+    /// <summary>Methods the node's JIT has compiled so far, every tier (<c>dotnet_jit_compiled_methods_total</c>).</summary>
+    private static Task<long> JitCompiledMethodsAsync(HttpClient metrics) => RuntimeCounterAsync(metrics, "dotnet_jit_compiled_methods_total");
+
+    /// <summary>
+    /// Loads the node until its JIT has settled: rounds of calls at 64 concurrent until a round
+    /// compiles (almost) no method. A service that runs for months answers from fully optimised
+    /// code; a fixed short warm-up left the tiered JIT compiling through the measured phases (a fifth
+    /// of the node's CPU in a profile) and part of the path in its instrumented tier.
+    /// </summary>
+    private static async Task<(int Rounds, long Methods, bool Settled)> WarmUpAsync(NodeFederation.NodeFederationClient client, HttpClient metrics)
     {
-        // The runtime's own meter: one counter per generation, e.g. dotnet_gc_collections_total{gc_heap_generation="gen0"} 12.
+        // Three quiet rounds in a row: the tiered JIT works in bursts (a method is promoted after
+        // enough calls, once no new method has been compiled for a while), so one quiet round alone
+        // is not the end of it.
+        const int MaxRounds = 40, QuietRounds = 3, QuietMethods = 2;
+        var compiled = await JitCompiledMethodsAsync(metrics);
+        var quiet = 0;
+        var rounds = 0;
+        while (quiet < QuietRounds && rounds < MaxRounds)
+        {
+            rounds++;
+            await LoadAsync(client, 64, WarmUpCalls);
+            // A second idle after each round: under load on one core the JIT's background thread
+            // is starved and its queue grows; idle, it drains (and the exporter's cached scrape,
+            // up to 300 ms old, is renewed).
+            await Task.Delay(1000);
+            var now = await JitCompiledMethodsAsync(metrics);
+            quiet = now - compiled <= QuietMethods ? quiet + 1 : 0;
+            compiled = now;
+        }
+
+        return (rounds, compiled, quiet == QuietRounds);
+    }
+
+    /// <summary>
+    /// A counter of the runtime's own meter, summed over its attributes (e.g. one series per GC
+    /// generation: <c>dotnet_gc_collections_total{gc_heap_generation="gen0"} 12</c>).
+    /// </summary>
+    private static async Task<long> RuntimeCounterAsync(HttpClient metrics, string name)
+    {
         var text = await metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        return text.Split('\n')
-            .Where(l => l.StartsWith("dotnet_gc_collections_total", StringComparison.Ordinal))
-            .Sum(l => (long)double.Parse(l.Split(' ')[^1], CultureInfo.InvariantCulture));
+        var lines = text.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is ' ' or '{')).ToList();
+        return lines.Count == 0
+            ? throw new InvalidOperationException($"The node's /metrics has no {name}.")
+            : lines.Sum(l => (long)double.Parse(l.Split(' ')[^1], CultureInfo.InvariantCulture));
     }
 
     private static async Task<(List<double> Latencies, double Seconds)> LoadAsync(NodeFederation.NodeFederationClient client, int concurrency, int calls)

@@ -12,6 +12,7 @@
 .EXAMPLE
   PS> .\install.ps1 -Source .\publish
 #>
+#Requires -Version 5.1
 [CmdletBinding()]
 param(
     # The folder of a self-contained win-x64 publish (dotnet publish -r win-x64 --self-contained).
@@ -29,7 +30,7 @@ if (-not $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administra
     throw 'Run install.ps1 from an elevated PowerShell (Run as administrator).'
 }
 if (-not (Test-Path (Join-Path $Source 'nodeagent.exe'))) {
-    throw "No nodeagent.exe in $Source: give the folder of a self-contained win-x64 publish."
+    throw "No nodeagent.exe in ${Source}: give the folder of a self-contained win-x64 publish."
 }
 
 # An upgrade stops the service first; its configuration, secret and data stay where they are.
@@ -114,13 +115,16 @@ if (-not (Test-Path $siteFile)) {
 # now that the folder's ACL admits nobody else.
 $secretFile = Join-Path $DataRoot 'site.secret'
 if (-not (Test-Path $secretFile)) {
+    # Create() and GetBytes(): .NET Framework (Windows PowerShell 5.1) has no static Fill.
     $bytes = New-Object byte[] 32
-    [Security.Cryptography.RandomNumberGenerator]::Fill($bytes)
+    $random = [Security.Cryptography.RandomNumberGenerator]::Create()
+    try { $random.GetBytes($bytes) } finally { $random.Dispose() }
     [IO.File]::WriteAllBytes($secretFile, $bytes)
 }
 
+# The .NET call, not New-EventLog: PowerShell 7 has no *-EventLog cmdlets.
 if (-not [Diagnostics.EventLog]::SourceExists($ServiceName)) {
-    New-EventLog -LogName Application -Source $ServiceName
+    [Diagnostics.EventLog]::CreateEventSource($ServiceName, 'Application')
 }
 
 # The command line for an administrator's shell.

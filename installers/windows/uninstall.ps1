@@ -3,6 +3,7 @@
   Removes the NodeAgent service and program. The site folder (configuration, site secret, catalogue,
   audit log) is kept unless -Purge is given: a reinstall finds it.
 #>
+#Requires -Version 5.1
 [CmdletBinding()]
 param(
     [string]$InstallDir = (Join-Path $env:ProgramFiles 'NodeAgent'),
@@ -21,7 +22,7 @@ if ($service) {
     & sc.exe delete $ServiceName | Out-Null
 }
 if ([Diagnostics.EventLog]::SourceExists($ServiceName)) {
-    Remove-EventLog -Source $ServiceName
+    [Diagnostics.EventLog]::DeleteEventSource($ServiceName)
 }
 $machinePath = [Environment]::GetEnvironmentVariable('Path', 'Machine')
 [Environment]::SetEnvironmentVariable('Path', (($machinePath -split ';') | Where-Object { $_ -and $_ -ne $InstallDir }) -join ';', 'Machine')

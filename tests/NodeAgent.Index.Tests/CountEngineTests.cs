@@ -53,6 +53,15 @@ public sealed class CountEngineTests
         AssertCountsMatchPlainEvaluation(random, records);
     }
 
+    [Test]
+    public void Counts_equal_a_plain_evaluation_when_patients_and_studies_span_many_words()
+    {
+        // 250 series a patient, about 125 a study: runs cross 64-row words, so a match in one word
+        // must carry into the next.
+        var random = new Random(11);
+        AssertCountsMatchPlainEvaluation(random, RandomCatalogue.Records(random, 5000, patients: 20, studiesPerPatient: 2));
+    }
+
     private static void AssertCountsMatchPlainEvaluation(Random random, List<SeriesRecord> records)
     {
         var engine = CountEngine.Build(records);

@@ -29,6 +29,9 @@ public sealed class CountEngine
     // in a small bitmap so they count once. Every other study is one run and counts by its first row.
     private readonly int[] _splitSlot;
     private readonly int _splitStudies;
+    private readonly ulong[] _samePatientAsPrevious;
+    private readonly ulong[] _sameStudyAsPrevious;
+    private readonly ulong[] _splitStudyRows;
     private readonly string[] _studyUids;
     private readonly Lazy<StudyRows> _studyRows;
     private readonly Dictionary<CatalogueField, TextColumn> _text = [];
@@ -100,6 +103,16 @@ public sealed class CountEngine
         _studyRows = new Lazy<StudyRows>(() => StudyRows.Of(_study, _studyCount));
         _instances = Reorder(instances, order);
         (_splitSlot, _splitStudies) = SplitStudies(_study, _studyCount);
+        _samePatientAsPrevious = SameAsPrevious(_patient, _words);
+        _sameStudyAsPrevious = SameAsPrevious(_study, _words);
+        _splitStudyRows = new ulong[_splitStudies == 0 ? 0 : _words];
+        for (var row = 0; _splitStudies > 0 && row < _rows; row++)
+        {
+            if (_splitSlot[_study[row]] >= 0)
+            {
+                _splitStudyRows[row >> 6] |= 1UL << row;
+            }
+        }
         foreach (var field in TextFields)
         {
             _text[field] = text[field].Build(order, _words);
@@ -291,45 +304,51 @@ public sealed class CountEngine
 
     private CountResult Totals(ReadOnlySpan<ulong> rows)
     {
-        // Patients are counted as runs (rows are sorted by patient, then study), studies too, except
-        // the few filed under two patient keys (an ID issuer on some series only): those by a set,
-        // so that they still count once.
+        // Rows are sorted by patient, then study: a patient's rows are one run, and so are a study's,
+        // except the few studies filed under two patient keys (an ID issuer on some series only),
+        // counted through a set so that they still count once. Patients and the other studies are
+        // counted 64 rows at a time as the runs the matching rows touch (FirstOfRun); only the
+        // instances are summed row by row.
         var pooled = _splitStudies == 0 ? null : ArrayPool<ulong>.Shared.Rent((_splitStudies + 63) >> 6);
         var seenSplit = pooled is null ? [] : pooled.AsSpan(0, (_splitStudies + 63) >> 6);
         seenSplit.Clear();
         long series = 0, instances = 0, patients = 0, studies = 0;
-        int lastPatient = -1, lastStudy = -1;
+        ulong patientCarry = 0, studyCarry = 0;
         for (var word = 0; word < rows.Length; word++)
         {
             var bits = rows[word];
-            series += BitOperations.PopCount(bits);
-            while (bits != 0)
+            if (bits == 0)
             {
-                var row = (word << 6) + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                instances += _instances[row];
-                var patient = _patient[row];
-                if (patient != lastPatient)
-                {
-                    patients++;
-                    lastPatient = patient;
-                }
+                // No match here: a run that had one goes on only if this whole word continues it.
+                patientCarry &= _samePatientAsPrevious[word] == ulong.MaxValue ? 1UL : 0UL;
+                studyCarry &= _sameStudyAsPrevious[word] == ulong.MaxValue ? 1UL : 0UL;
+                continue;
+            }
 
-                var study = _study[row];
-                if (study != lastStudy)
+            series += BitOperations.PopCount(bits);
+            patients += BitOperations.PopCount(FirstOfRun(bits, _samePatientAsPrevious[word], ref patientCarry));
+            var firstOfStudy = FirstOfRun(bits, _sameStudyAsPrevious[word], ref studyCarry);
+            if (pooled is not null)
+            {
+                var split = firstOfStudy & _splitStudyRows[word];
+                firstOfStudy &= ~split;
+                while (split != 0)
                 {
-                    lastStudy = study;
-                    var slot = _splitSlot[study];
-                    if (slot < 0)
-                    {
-                        studies++;
-                    }
-                    else if ((seenSplit[slot >> 6] & (1UL << slot)) == 0)
+                    var slot = _splitSlot[_study[(word << 6) + BitOperations.TrailingZeroCount(split)]];
+                    split &= split - 1;
+                    if ((seenSplit[slot >> 6] & (1UL << slot)) == 0)
                     {
                         seenSplit[slot >> 6] |= 1UL << slot;
                         studies++;
                     }
                 }
+            }
+
+            studies += BitOperations.PopCount(firstOfStudy);
+            while (bits != 0)
+            {
+                instances += _instances[(word << 6) + BitOperations.TrailingZeroCount(bits)];
+                bits &= bits - 1;
             }
         }
 
@@ -339,6 +358,43 @@ public sealed class CountEngine
         }
 
         return new CountResult(patients, studies, series, instances);
+    }
+
+    /// <summary>
+    /// Of the matching rows <paramref name="matched"/> in one word, those that are the first match of
+    /// their run (a run: rows whose bit in <paramref name="continues"/> says they belong with the row
+    /// before). <paramref name="carry"/> says whether the previous word's last row was a match, or
+    /// continued a run holding one, and is updated for the next word.
+    /// </summary>
+    /// <remarks>
+    /// "Row r has a match earlier in its run" is a carry: X(r) = matched(r) | (continues(r) &amp; X(r-1)),
+    /// the carry of adding (matched | continues) and matched, so one addition propagates it across
+    /// all 64 rows. The carry into bit r is X(r-1), and a matching row is the first of its run unless
+    /// it continues the run and that carry is set.
+    /// </remarks>
+    private static ulong FirstOfRun(ulong matched, ulong continues, ref ulong carry)
+    {
+        var a = matched | continues;
+        var partial = a + matched;
+        var sum = partial + carry;
+        var carries = sum ^ a ^ matched;
+        carry = (partial < a || sum < partial) ? 1UL : 0UL;
+        return matched & ~(continues & carries);
+    }
+
+    /// <summary>One bit per row, set where the row's key equals the row before's: the rows that continue a run.</summary>
+    private static ulong[] SameAsPrevious(int[] keys, int words)
+    {
+        var same = new ulong[words];
+        for (var row = 1; row < keys.Length; row++)
+        {
+            if (keys[row] == keys[row - 1])
+            {
+                same[row >> 6] |= 1UL << row;
+            }
+        }
+
+        return same;
     }
 
     /// <summary>A slot per study whose rows form more than one run (else -1), and how many there are.</summary>
@@ -379,7 +435,15 @@ public sealed class CountEngine
                 Full(into);
                 foreach (var item in all.Items)
                 {
-                    Combine(item, into, intersect: true);
+                    if (item is InRange range && _numbers.TryGetValue(range.Field, out var column))
+                    {
+                        // Scanned straight into the intersection: no scratch bitmap, no second pass.
+                        Scan(column, range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into, intersect: true);
+                    }
+                    else
+                    {
+                        Combine(item, into, intersect: true);
+                    }
                 }
 
                 break;
@@ -420,7 +484,7 @@ public sealed class CountEngine
                 Evaluate(new AnyOf(set.Values.Select(v => (Criterion)new InRange(set.Field, ParseNumber(v), ParseNumber(v))).ToList()), into);
                 break;
             case InRange range when _numbers.TryGetValue(range.Field, out var numbers):
-                Scan(numbers, range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into);
+                Scan(numbers, range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into, intersect: false);
                 break;
             case InRange range:
                 throw new ArgumentException($"{range.Field} is not a numeric field; test it with a set of values.", nameof(criterion));
@@ -460,7 +524,8 @@ public sealed class CountEngine
 
     // 64 rows per word. With 256-bit vectors, eight rows are compared at once and their sign bits
     // gathered into the word; otherwise a branch-free scalar loop. Either way it runs at memory speed.
-    private void Scan(int[] numbers, long min, long max, Span<ulong> into)
+    // With intersect, the matches are ANDed into what is there (an AllOf's running result), else they replace it.
+    private void Scan(int[] numbers, long min, long max, Span<ulong> into, bool intersect)
     {
         var low = (int)Math.Clamp(min, int.MinValue, int.MaxValue);
         var high = (int)Math.Clamp(max, int.MinValue, int.MaxValue);
@@ -472,6 +537,9 @@ public sealed class CountEngine
             into.Clear();
             return;
         }
+
+        // All ones where replacing, so that "into[word] = bits & keep" serves both.
+        var keep = intersect ? 0UL : ulong.MaxValue;
 
         // One unsigned comparison per row: (value - low) <= (high - low) exactly when low <= value <= high.
         var span = (uint)(high - low);
@@ -492,7 +560,7 @@ public sealed class CountEngine
                     bits |= (ulong)inRange.ExtractMostSignificantBits() << (part << 3);
                 }
 
-                into[word] = bits;
+                into[word] = bits & (into[word] | keep);
             }
         }
 
@@ -506,7 +574,7 @@ public sealed class CountEngine
                 bits |= (ulong)((uint)(numbers[row] - low) <= span ? 1 : 0) << (row - start);
             }
 
-            into[word] = bits;
+            into[word] = bits & (into[word] | keep);
         }
     }
 

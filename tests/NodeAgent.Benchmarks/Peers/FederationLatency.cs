@@ -21,8 +21,6 @@ internal static class FederationLatency
 {
     private const int WarmUpCalls = 4000;
 
-    private static readonly string[] Modalities = ["CT", "MR", "PT", "US", "CR", "MG", "SEG", "DX", "NM", "XA"];
-
     public static async Task RunAsync(StringBuilder report, int seriesPerNode = 100_000)
     {
         if (!OperatingSystem.IsLinux())
@@ -37,8 +35,8 @@ internal static class FederationLatency
         report.AppendLine("- **shared**: node and clients on both cores, as on one small server;");
         report.AppendLine("- **pinned**: the node alone on core 0 (`taskset -c 0`), every client thread on core 1 (`taskset -a`): the node's own latency with one core, the clients' cost kept off it.");
         report.AppendLine();
-        report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) | node GCs per 1,000 calls | methods the node's JIT compiled during the phase |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) | node GCs per 1,000 calls | methods the node's JIT compiled during the phase | mean released patients per answer |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var folder = Directory.CreateTempSubdirectory("nodeagent-bench-federation-").FullName;
         try
         {
@@ -52,7 +50,7 @@ internal static class FederationLatency
                 var catalogue = Path.Combine(folder, placement, "catalogue.db");
                 Directory.CreateDirectory(Path.GetDirectoryName(catalogue)!);
                 File.Copy(written, catalogue);
-                Interlocked.Exchange(ref _queries, 0);
+                var queries = new UniqueCountQueries();
                 var port = NodeAgent.Testing.Peers.FreeTcpPort.Pick();
                 var metricsPort = port;
                 while (metricsPort == port)
@@ -78,30 +76,31 @@ internal static class FederationLatency
                         PinThreads(clientCpus);
                     }
 
-                    using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+                    using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+                    var metrics = new NodeMetrics(scraper);
                     using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
                     var client = new NodeFederation.NodeFederationClient(channel);
-                    var (rounds, methods, settled) = await WarmUpAsync(client, metrics);
-                    warmUps.Add($"{placement}: {rounds} rounds ({rounds * WarmUpCalls:N0} calls), {methods:N0} methods compiled in all{(settled ? "" : ", **not settled**")}");
+                    var (rounds, methods, settled) = await WarmUpAsync(client, queries, metrics);
+                    warmUps.Add($"{placement}: {rounds} rounds ({rounds * WarmUpCalls:N0} calls), {methods:N0} methods compiled during them{(settled ? "" : ", **not settled** (the JIT column shows what it still compiled)")}");
                     foreach (var (concurrency, calls) in new[] { (1, 2000), (64, 12800), (1000, 20000) })
                     {
-                        var collections = await GcCollectionsAsync(metrics);
-                        var jitted = await JitCompiledMethodsAsync(metrics);
+                        var collections = await metrics.GcCollectionsAsync();
+                        var jitted = await metrics.JitCompiledMethodsAsync();
                         var nodeCpu = node.CpuTime();
                         self.Refresh();
                         var clientCpu = self.TotalProcessorTime;
                         // On the monotonic clock, as `perf record -k CLOCK_MONOTONIC` stamps its
                         // samples: a profile of the node can be cut to the phase (`perf report --time`).
                         var from = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
-                        var (latencies, seconds) = await LoadAsync(client, concurrency, calls);
+                        var (latencies, seconds, patients) = await LoadAsync(client, queries, concurrency, calls);
                         Console.Error.WriteLine(FormattableString.Invariant($"federation {placement} {concurrency} calls: monotonic {from:F6} to {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6} s"));
                         var nodeUs = (node.CpuTime() - nodeCpu).TotalMicroseconds / calls;
                         self.Refresh();
                         var clientUs = (self.TotalProcessorTime - clientCpu).TotalMicroseconds / calls;
                         await Task.Delay(400); // the exporter serves a scrape cached for up to 300 ms
-                        var gcs = (await GcCollectionsAsync(metrics) - collections) * 1000.0 / calls;
-                        jitted = await JitCompiledMethodsAsync(metrics) - jitted;
-                        report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} | {gcs:F1} | {jitted:N0} |");
+                        var gcs = (await metrics.GcCollectionsAsync() - collections) * 1000.0 / calls;
+                        jitted = await metrics.JitCompiledMethodsAsync() - jitted;
+                        report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} | {gcs:F1} | {jitted:N0} | {patients:N0} |");
                     }
                 }
                 finally
@@ -111,7 +110,7 @@ internal static class FederationLatency
             }
 
             report.AppendLine();
-            report.AppendLine(CultureInfo.InvariantCulture, $"Before its measured phases each node was loaded at 64 concurrent calls, in rounds of {WarmUpCalls:N0} with a second idle after each, until three rounds in a row compiled at most two methods each (40 rounds at most) (the node's `dotnet_jit_compiled_methods_total`): the steady state of a service that runs for months. {string.Join("; ", warmUps)}.");
+            report.AppendLine(CultureInfo.InvariantCulture, $"Before its measured phases each node was loaded at 64 concurrent calls, in rounds of {WarmUpCalls:N0} with a second idle after each, until three rounds in a row compiled at most two methods each (40 rounds at most) (the node's `dotnet_jit_compiled_methods_total`): the steady state of a service that runs for months. {string.Join("; ", warmUps)}. Every answer of the measured phases released its counts (a cohort below the threshold, withheld without totals or noise, would stop the run).");
             report.AppendLine();
             report.AppendLine("Goal of issue 6: p99 under 20 ms at 64 concurrent calls.");
             report.AppendLine();
@@ -126,10 +125,11 @@ internal static class FederationLatency
 
                 using var hub = new HubClient(nodes.Select(n => n.Address));
                 var random = new Random(9);
+                var fanOutQueries = new UniqueCountQueries();
                 var fanOut = new List<double>();
                 for (var i = 0; i < 220; i++)
                 {
-                    var request = Request(random);
+                    var request = fanOutQueries.Next(random);
                     var watch = Stopwatch.StartNew();
                     var answers = await hub.FanOutAsync((client, options) => client.CountAsync(request, options).ResponseAsync, TimeSpan.FromSeconds(5));
                     if (i >= 20)
@@ -167,59 +167,47 @@ internal static class FederationLatency
         }
     }
 
-    /// <summary>The node's garbage collections so far, all generations, from its Prometheus endpoint (as the Debian package configures it).</summary>
-    private static Task<long> GcCollectionsAsync(HttpClient metrics) => RuntimeCounterAsync(metrics, "dotnet_gc_collections_total");
-
-    /// <summary>Methods the node's JIT has compiled so far, every tier (<c>dotnet_jit_compiled_methods_total</c>).</summary>
-    private static Task<long> JitCompiledMethodsAsync(HttpClient metrics) => RuntimeCounterAsync(metrics, "dotnet_jit_compiled_methods_total");
-
     /// <summary>
     /// Loads the node until its JIT has settled: rounds of calls at 64 concurrent until a round
     /// compiles (almost) no method. A service that runs for months answers from fully optimised
     /// code; a fixed short warm-up left the tiered JIT compiling through the measured phases (a fifth
     /// of the node's CPU in a profile) and part of the path in its instrumented tier.
     /// </summary>
-    private static async Task<(int Rounds, long Methods, bool Settled)> WarmUpAsync(NodeFederation.NodeFederationClient client, HttpClient metrics)
+    private static async Task<(int Rounds, long Methods, bool Settled)> WarmUpAsync(NodeFederation.NodeFederationClient client, UniqueCountQueries queries, NodeMetrics metrics)
     {
         // Three quiet rounds in a row: the tiered JIT works in bursts (a method is promoted after
         // enough calls, once no new method has been compiled for a while), so one quiet round alone
         // is not the end of it.
         const int MaxRounds = 40, QuietRounds = 3, QuietMethods = 2;
-        var compiled = await JitCompiledMethodsAsync(metrics);
+        var first = await metrics.JitCompiledMethodsAsync();
+        var compiled = first;
         var quiet = 0;
         var rounds = 0;
         while (quiet < QuietRounds && rounds < MaxRounds)
         {
             rounds++;
-            await LoadAsync(client, 64, WarmUpCalls);
+            await LoadAsync(client, queries, 64, WarmUpCalls);
             // A second idle after each round: under load on one core the JIT's background thread
             // is starved and its queue grows; idle, it drains (and the exporter's cached scrape,
             // up to 300 ms old, is renewed).
             await Task.Delay(1000);
-            var now = await JitCompiledMethodsAsync(metrics);
+            var now = await metrics.JitCompiledMethodsAsync();
             quiet = now - compiled <= QuietMethods ? quiet + 1 : 0;
             compiled = now;
         }
 
-        return (rounds, compiled, quiet == QuietRounds);
+        return (rounds, compiled - first, quiet == QuietRounds);
     }
 
     /// <summary>
-    /// A counter of the runtime's own meter, summed over its attributes (e.g. one series per GC
-    /// generation: <c>dotnet_gc_collections_total{gc_heap_generation="gen0"} 12</c>).
+    /// <paramref name="calls"/> Count calls, <paramref name="concurrency"/> at a time: their latencies,
+    /// the seconds all took and the mean of the released patient counts. Stops on a withheld answer:
+    /// the load is meant to measure full answers (totals, noise), not the threshold's shortcut.
     /// </summary>
-    private static async Task<long> RuntimeCounterAsync(HttpClient metrics, string name)
-    {
-        var text = await metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var lines = text.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is ' ' or '{')).ToList();
-        return lines.Count == 0
-            ? throw new InvalidOperationException($"The node's /metrics has no {name}.")
-            : lines.Sum(l => (long)double.Parse(l.Split(' ')[^1], CultureInfo.InvariantCulture));
-    }
-
-    private static async Task<(List<double> Latencies, double Seconds)> LoadAsync(NodeFederation.NodeFederationClient client, int concurrency, int calls)
+    private static async Task<(List<double> Latencies, double Seconds, double MeanPatients)> LoadAsync(NodeFederation.NodeFederationClient client, UniqueCountQueries queries, int concurrency, int calls)
     {
         var latencies = new List<double>(calls);
+        long patients = 0;
         var next = -1;
         var total = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(async w =>
@@ -228,10 +216,16 @@ internal static class FederationLatency
             var mine = new List<double>();
             while (Interlocked.Increment(ref next) < calls)
             {
-                var request = Request(random);
+                var request = queries.Next(random);
                 var watch = Stopwatch.StartNew();
-                await client.CountAsync(request);
+                var answer = await client.CountAsync(request);
                 mine.Add(watch.Elapsed.TotalMilliseconds);
+                if (answer.Patients.ValueCase != ReleasedCount.ValueOneofCase.Count)
+                {
+                    throw new InvalidOperationException("The node withheld an answer (a cohort below its threshold): the benchmark's queries must select full cohorts.");
+                }
+
+                Interlocked.Add(ref patients, answer.Patients.Count);
             }
 
             return mine;
@@ -243,7 +237,7 @@ internal static class FederationLatency
 
         total.Stop();
         latencies.Sort();
-        return (latencies, total.Elapsed.TotalSeconds);
+        return (latencies, total.Elapsed.TotalSeconds, (double)patients / calls);
     }
 
     /// <summary>
@@ -267,25 +261,6 @@ internal static class FederationLatency
     private static string CurrentCpus() =>
         File.ReadLines("/proc/self/status").First(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))["Cpus_allowed_list:".Length..].Trim();
 
-    private static int _queries;
-
-    private static CountRequest Request(Random random)
-    {
-        var set = new ValueSet { Field = "modality" };
-        set.Values.Add(Modalities[random.Next(Modalities.Length)]);
-        set.Values.Add(Modalities[random.Next(Modalities.Length)]);
-        var all = new Criteria();
-        all.Items.Add(new Federation.V1.Criterion { InSet = set });
-        all.Items.Add(new Federation.V1.Criterion { InRange = new Federation.V1.Range { Field = "age", Min = random.Next(0, 50), Max = random.Next(50, 100) } });
-
-        // A study-date range from a day before 2000 that no other call of the run uses: every call is
-        // a query not asked before (charged and written to the ledger), with the same selectivity
-        // (the synthetic studies are all from 2005 on).
-        var from = new DateOnly(1800, 1, 1).AddDays(Interlocked.Increment(ref _queries));
-        all.Items.Add(new Federation.V1.Criterion { InRange = new Federation.V1.Range { Field = "studydate", Min = (from.Year * 10000) + (from.Month * 100) + from.Day, Max = 29991231 } });
-        return new CountRequest { Query = new Query { Criterion = new Federation.V1.Criterion { AllOf = all } } };
-    }
-
     private static Task<TestNode> StartNodeAsync(List<SeriesRecord> records, string ledger) =>
         TestNode.StartAsync(new FixedNodeCatalogue(CountEngine.Build(records)), new TestNodeOptions
         {
@@ -299,7 +274,7 @@ internal static class FederationLatency
         SeriesInstanceUid = "2.25." + i,
         StudyInstanceUid = "2.26." + (i / 3),
         PatientKey = "P" + random.Next(count / 10),
-        Modality = Modalities[random.Next(Modalities.Length)],
+        Modality = UniqueCountQueries.ModalityCodes[random.Next(UniqueCountQueries.ModalityCodes.Count)],
         Sex = random.Next(2) == 0 ? "M" : "F",
         AgeYears = random.Next(0, 100),
         StudyDate = 20100101 + (random.Next(0, 14) * 10000),

@@ -12,7 +12,9 @@
 .EXAMPLE
   PS> .\install.ps1 -Source .\publish
 #>
+
 #Requires -Version 5.1
+#Requires -RunAsAdministrator
 [CmdletBinding()]
 param(
     # The folder of a self-contained win-x64 publish (dotnet publish -r win-x64 --self-contained).
@@ -24,11 +26,11 @@ param(
 $ErrorActionPreference = 'Stop'
 $ServiceName = 'NodeAgent'
 $Account = "NT SERVICE\$ServiceName"
+# Relative paths, as given, would be taken from .NET's current directory, not PowerShell's location.
+$Source = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Source)
+$InstallDir = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($InstallDir)
+$DataRoot = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DataRoot)
 
-$principal = New-Object Security.Principal.WindowsPrincipal([Security.Principal.WindowsIdentity]::GetCurrent())
-if (-not $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) {
-    throw 'Run install.ps1 from an elevated PowerShell (Run as administrator).'
-}
 if (-not (Test-Path (Join-Path $Source 'nodeagent.exe'))) {
     throw "No nodeagent.exe in ${Source}: give the folder of a self-contained win-x64 publish."
 }
@@ -64,24 +66,26 @@ Invoke-Sc @('failureflag', $ServiceName, '1')
 
 # The site folder is made, or taken back, with its ACL and owner first, before any secret is in it:
 # ProgramData lets every local user create folders, so one made in advance by someone else would
-# otherwise be kept, with its owner's rights and the secret they chose.
-$admins = New-Object Security.Principal.NTAccount('BUILTIN\Administrators')
+# otherwise be kept, with its owner's rights and the secret they chose. Accounts by SID: their names
+# are translated on a German or French Windows (VORDEFINIERT\Administratoren).
+$admins = New-Object Security.Principal.SecurityIdentifier('S-1-5-32-544')
+$system = New-Object Security.Principal.SecurityIdentifier('S-1-5-18')
 $inherit = [Security.AccessControl.InheritanceFlags]'ContainerInherit, ObjectInherit'
 $none = [Security.AccessControl.PropagationFlags]::None
 function New-SiteAcl([string]$ServiceRights) {
     $acl = New-Object Security.AccessControl.DirectorySecurity
     $acl.SetOwner($admins)
     $acl.SetAccessRuleProtection($true, $false)
-    foreach ($who in @('BUILTIN\Administrators', 'NT AUTHORITY\SYSTEM')) {
+    foreach ($who in @($admins, $system)) {
         $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($who, 'FullControl', $inherit, $none, 'Allow')))
     }
     $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($Account, $ServiceRights, $inherit, $none, 'Allow')))
     return $acl
 }
 if (Test-Path $DataRoot) {
-    $owner = (Get-Acl -Path $DataRoot).Owner
-    if ($owner -notin @('BUILTIN\Administrators', 'NT AUTHORITY\SYSTEM')) {
-        throw "$DataRoot exists and is owned by $owner, not by Administrators or SYSTEM: someone else made it. Inspect it, remove it, and install again."
+    $acl = Get-Acl -Path $DataRoot
+    if ($acl.GetOwner([Security.Principal.SecurityIdentifier]).Value -notin @($admins.Value, $system.Value)) {
+        throw "$DataRoot exists and is owned by $($acl.Owner), not by Administrators or SYSTEM: someone else made it. Inspect it, remove it, and install again."
     }
 }
 New-Item -ItemType Directory -Force -Path $DataRoot | Out-Null
@@ -127,14 +131,25 @@ if (-not [Diagnostics.EventLog]::SourceExists($ServiceName)) {
     [Diagnostics.EventLog]::CreateEventSource($ServiceName, 'Application')
 }
 
-# The command line for an administrator's shell.
-$machinePath = [Environment]::GetEnvironmentVariable('Path', 'Machine')
-if (($machinePath -split ';') -notcontains $InstallDir) {
-    [Environment]::SetEnvironmentVariable('Path', "$machinePath;$InstallDir", 'Machine')
+# The command line for an administrator's next shell. The machine's Path is read and written as it is
+# stored (%SystemRoot% and the like unexpanded, REG_EXPAND_SZ), not as .NET's Environment expands it.
+$environmentKey = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey('SYSTEM\CurrentControlSet\Control\Session Manager\Environment', $true)
+try {
+    $machinePath = [string]$environmentKey.GetValue('Path', '', [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
+    if (($machinePath -split ';') -notcontains $InstallDir) {
+        $environmentKey.SetValue('Path', "$machinePath;$InstallDir", [Microsoft.Win32.RegistryValueKind]::ExpandString)
+    }
+} finally {
+    $environmentKey.Dispose()
 }
 
+# The check prints its findings on stderr: with 'Stop', Windows PowerShell 5.1 would turn the first
+# line into an error (when stderr is redirected, as in remoting) before the warning below.
+$ErrorActionPreference = 'Continue'
 & (Join-Path $InstallDir 'nodeagent.exe') run --config $siteFile --check
-if ($LASTEXITCODE -ne 0) {
+$checked = $LASTEXITCODE
+$ErrorActionPreference = 'Stop'
+if ($checked -ne 0) {
     Write-Warning "The configuration has problems (above); fix $siteFile, then: Start-Service $ServiceName"
     return
 }

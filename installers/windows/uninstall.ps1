@@ -3,7 +3,9 @@
   Removes the NodeAgent service and program. The site folder (configuration, site secret, catalogue,
   audit log) is kept unless -Purge is given: a reinstall finds it.
 #>
+
 #Requires -Version 5.1
+#Requires -RunAsAdministrator
 [CmdletBinding()]
 param(
     [string]$InstallDir = (Join-Path $env:ProgramFiles 'NodeAgent'),
@@ -12,6 +14,8 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $ServiceName = 'NodeAgent'
+$InstallDir = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($InstallDir)
+$DataRoot = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DataRoot)
 
 $service = Get-Service -Name $ServiceName -ErrorAction SilentlyContinue
 if ($service) {
@@ -20,12 +24,20 @@ if ($service) {
         $service.WaitForStatus('Stopped', [TimeSpan]::FromSeconds(90))
     }
     & sc.exe delete $ServiceName | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "sc.exe delete $ServiceName failed ($LASTEXITCODE)." }
 }
 if ([Diagnostics.EventLog]::SourceExists($ServiceName)) {
     [Diagnostics.EventLog]::DeleteEventSource($ServiceName)
 }
-$machinePath = [Environment]::GetEnvironmentVariable('Path', 'Machine')
-[Environment]::SetEnvironmentVariable('Path', (($machinePath -split ';') | Where-Object { $_ -and $_ -ne $InstallDir }) -join ';', 'Machine')
+# As install.ps1 wrote it: the stored value, unexpanded, kept REG_EXPAND_SZ.
+$environmentKey = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey('SYSTEM\CurrentControlSet\Control\Session Manager\Environment', $true)
+try {
+    $machinePath = [string]$environmentKey.GetValue('Path', '', [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
+    $kept = @(($machinePath -split ';') | Where-Object { $_ -and $_ -ne $InstallDir }) -join ';'
+    $environmentKey.SetValue('Path', $kept, [Microsoft.Win32.RegistryValueKind]::ExpandString)
+} finally {
+    $environmentKey.Dispose()
+}
 Remove-Item -Path $InstallDir -Recurse -Force -ErrorAction SilentlyContinue
 if ($Purge) {
     Remove-Item -Path $DataRoot -Recurse -Force

@@ -30,25 +30,30 @@ internal sealed class DotNetApi : IDisposable
 
     public string Name { get; }
 
-    /// <summary>.NET Framework 4.8, which Windows PowerShell 5.1 (every Windows Server) runs on: its reference assemblies.</summary>
+    /// <summary>
+    /// .NET Framework 4.8, which Windows PowerShell 5.1 (every Windows Server) runs on, from its
+    /// reference assemblies; only those every 5.1 session has loaded (mscorlib, System, System.Core):
+    /// 5.1 finds a type only in an assembly already loaded, so a script naming one elsewhere needs an
+    /// <c>Add-Type -AssemblyName</c> first, and is flagged here until its author has checked.
+    /// </summary>
     public static DotNetApi NetFramework48()
     {
         var folder = typeof(DotNetApi).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NetFramework48ReferenceAssemblies").Value!;
         var resolvable = Directory.GetFiles(folder, "*.dll").Concat(Directory.GetFiles(Path.Combine(folder, "Facades"), "*.dll"));
-        return new DotNetApi(".NET Framework 4.8", new MetadataLoadContext(new PathAssemblyResolver(resolvable), "mscorlib"), Directory.GetFiles(folder, "*.dll"));
+        string[] loaded = ["mscorlib.dll", "System.dll", "System.Core.dll"];
+        return new DotNetApi(".NET Framework 4.8", new MetadataLoadContext(new PathAssemblyResolver(resolvable), "mscorlib"), loaded.Select(f => Path.Combine(folder, f)));
     }
 
     /// <summary>
     /// .NET 10, which PowerShell 7.6 runs on: the shared framework, with the Windows compatibility
-    /// assemblies PowerShell ships beside it (the event log, the registry's ACLs), here from this
-    /// project's reference to PowerShell's engine.
+    /// assemblies PowerShell ships beside it that its engine depends on (the event log, WMI, the
+    /// directory, the registry's ACLs), here from this project's reference to that engine.
     /// </summary>
     public static DotNetApi Net10()
     {
+        string[] compatibility = ["System.Diagnostics.EventLog.dll", "System.Management.dll", "System.DirectoryServices.dll", "Microsoft.Win32.Registry.AccessControl.dll", "System.Windows.Extensions.dll"];
         var runtime = Directory.GetFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "*.dll");
-        var shipped = Directory.GetFiles(AppContext.BaseDirectory, "System.*.dll").Concat(Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.Win32.*.dll"))
-            .Where(f => !runtime.Any(r => Path.GetFileName(r) == Path.GetFileName(f)) && Path.GetFileName(f) != "System.Management.Automation.dll").ToList();
-        var all = runtime.Concat(shipped).ToList();
+        var all = runtime.Concat(compatibility.Select(f => Path.Combine(AppContext.BaseDirectory, f))).ToList();
         return new DotNetApi(".NET 10", new MetadataLoadContext(new PathAssemblyResolver(all), "System.Private.CoreLib"), all);
     }
 

@@ -9,14 +9,19 @@ namespace NodeAgent.IntegrationTests.Installers;
 internal sealed class PowerShellScript
 {
     // Set by PowerShell itself, never by a script.
-    private static readonly HashSet<string> AutomaticVariables = new(["true", "false", "null", "_", "PSItem", "LASTEXITCODE", "args", "input", "PSScriptRoot", "PSCommandPath", "Error", "Matches"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> AutomaticVariables = new(
+        ["true", "false", "null", "_", "PSItem", "this", "LASTEXITCODE", "args", "input", "PSScriptRoot", "PSCommandPath", "Error", "Matches",
+         "PSBoundParameters", "MyInvocation", "PSCmdlet", "Host", "PSVersionTable", "HOME", "PWD", "ExecutionContext", "ErrorActionPreference"],
+        StringComparer.OrdinalIgnoreCase);
 
     private readonly ScriptBlockAst _ast;
+    private readonly Token[] _tokens;
 
-    private PowerShellScript(string path, ScriptBlockAst ast, ParseError[] errors)
+    private PowerShellScript(string path, ScriptBlockAst ast, Token[] tokens, ParseError[] errors)
     {
         Path = path;
         _ast = ast;
+        _tokens = tokens;
         Errors = errors;
     }
 
@@ -24,10 +29,49 @@ internal sealed class PowerShellScript
 
     public IReadOnlyList<ParseError> Errors { get; }
 
+    /// <summary>What the script's <c>#Requires</c> lines ask for (null when it has none).</summary>
+    public ScriptRequirements? Requirements => _ast.ScriptRequirements;
+
     public static PowerShellScript Parse(string path)
     {
-        var ast = Parser.ParseFile(path, out _, out var errors);
-        return new PowerShellScript(path, ast, errors);
+        var ast = Parser.ParseFile(path, out var tokens, out var errors);
+        return new PowerShellScript(path, ast, tokens, errors);
+    }
+
+    /// <summary>
+    /// Syntax PowerShell 7 added, which the parser used here (7.6's) takes and Windows PowerShell 5.1
+    /// refuses, so that the whole script does not start there: <c>a ? b : c</c>, <c>&amp;&amp;</c> and
+    /// <c>||</c> between pipelines, <c>??</c> and <c>??=</c>, <c>?.</c> and <c>?[]</c>, a <c>clean</c>
+    /// block, and the <c>`e</c> and <c>`u{}</c> escapes.
+    /// </summary>
+    public IEnumerable<(string What, int Line)> SyntaxOnlyPowerShell7Accepts()
+    {
+        foreach (var ast in _ast.FindAll(_ => true, searchNestedScriptBlocks: true))
+        {
+            var what = ast switch
+            {
+                TernaryExpressionAst => "a ? b : c",
+                PipelineChainAst => "&& or || between pipelines",
+                BinaryExpressionAst { Operator: TokenKind.QuestionQuestion } => "??",
+                AssignmentStatementAst { Operator: TokenKind.QuestionQuestionEquals } => "??=",
+                MemberExpressionAst { NullConditional: true } => "?.",
+                IndexExpressionAst { NullConditional: true } => "?[]",
+                ScriptBlockAst { CleanBlock: not null } => "a clean block",
+                _ => null,
+            };
+            if (what is not null)
+            {
+                yield return (what, ast.Extent.StartLineNumber);
+            }
+        }
+
+        foreach (var token in _tokens.Where(t => t.Kind is TokenKind.StringExpandable or TokenKind.HereStringExpandable))
+        {
+            if (token.Text.Contains("`e", StringComparison.Ordinal) || token.Text.Contains("`u{", StringComparison.Ordinal))
+            {
+                yield return ("the `e or `u{} escape", token.Extent.StartLineNumber);
+            }
+        }
     }
 
     /// <summary>Commands called by a constant name, other than the script's own functions.</summary>
@@ -38,51 +82,74 @@ internal sealed class PowerShellScript
             .Where(c => c.Name is not null && !own.Contains(c.Name))!;
     }
 
-    /// <summary>Every .NET type named: in brackets (<c>[IO.File]</c>, <c>[string]$x</c>) and as <c>New-Object</c>'s type.</summary>
+    /// <summary>
+    /// Every .NET type named: in brackets (<c>[IO.File]</c>, <c>[string]$x</c>, a generic's arguments
+    /// too, as <c>List`1</c> and <c>string</c>) and as <c>New-Object</c>'s type. Attributes
+    /// (<c>[ValidateNotNull()]</c>) are PowerShell's own, not checked here.
+    /// </summary>
     public IEnumerable<(string Name, int Line)> TypeNames()
     {
         var bracketed = Find<TypeExpressionAst>().Select(t => (t.TypeName, t.Extent))
             .Concat(Find<TypeConstraintAst>().Select(t => (t.TypeName, t.Extent)))
-            .Select(t => (Name: (t.TypeName is ArrayTypeName array ? array.ElementType : t.TypeName).FullName, Line: t.Extent.StartLineNumber));
+            .SelectMany(t => Named(t.TypeName).Select(name => (Name: name, Line: t.Extent.StartLineNumber)));
         var created = Find<CommandAst>().Where(c => string.Equals(c.GetCommandName(), "New-Object", StringComparison.OrdinalIgnoreCase))
             .Select(c => (Name: NewObjectType(c), Line: c.Extent.StartLineNumber))
             .Where(c => c.Name is not null);
         return bracketed.Concat(created!);
     }
 
-    /// <summary>Static members used (<c>[IO.File]::WriteAllBytes($a, $b)</c>): the arguments' count when it is a call, null for a property or field.</summary>
+    /// <summary>
+    /// Static members used (<c>[IO.File]::WriteAllBytes($a, $b)</c>, <c>[Text.StringBuilder]::new()</c>):
+    /// the arguments' count when it is a call, null for a property or field. Array and generic types
+    /// are left out (their members are the runtime's own: <c>[byte[]]::new(32)</c>).
+    /// </summary>
     public IEnumerable<(string Type, string Member, int? Arguments, int Line)> StaticMembers() =>
-        Find<MemberExpressionAst>().Where(m => m.Static && m.Expression is TypeExpressionAst && m.Member is StringConstantExpressionAst)
+        Find<MemberExpressionAst>().Where(m => m.Static && m.Expression is TypeExpressionAst { TypeName: TypeName } && m.Member is StringConstantExpressionAst)
             .Select(m => (
                 Type: ((TypeExpressionAst)m.Expression).TypeName.FullName,
                 Member: ((StringConstantExpressionAst)m.Member).Value,
                 Arguments: m is InvokeMemberExpressionAst call ? call.Arguments?.Count ?? 0 : (int?)null,
                 Line: m.Extent.StartLineNumber));
 
-    /// <summary>Variables read that the script never sets (a parameter, an assignment, a loop's variable), other than PowerShell's automatic ones and <c>$env:</c>.</summary>
+    /// <summary>
+    /// Variables read that the script never sets anywhere (a parameter, an assignment, a loop's
+    /// variable), other than PowerShell's automatic ones and <c>$env:</c>: a misspelt name. Scope and
+    /// order are not followed (a variable set in one function counts as set in all, and a use before
+    /// the assignment is not found), nor -OutVariable and the like.
+    /// </summary>
     public IEnumerable<(string Name, int Line)> VariablesNeverSet()
     {
         var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var assignment in Find<AssignmentStatementAst>())
         {
-            if (Assigned(assignment.Left) is { } name)
-            {
-                set.Add(name);
-            }
+            set.UnionWith(Assigned(assignment.Left));
         }
 
-        set.UnionWith(Find<ParameterAst>().Select(p => p.Name.VariablePath.UserPath));
-        set.UnionWith(Find<ForEachStatementAst>().Select(f => f.Variable.VariablePath.UserPath));
+        set.UnionWith(Find<ParameterAst>().Select(p => NameOf(p.Name.VariablePath)));
+        set.UnionWith(Find<ForEachStatementAst>().Select(f => NameOf(f.Variable.VariablePath)));
         return Find<VariableExpressionAst>()
-            .Where(v => !v.VariablePath.IsDriveQualified && !AutomaticVariables.Contains(v.VariablePath.UserPath) && !set.Contains(v.VariablePath.UserPath))
-            .Select(v => (v.VariablePath.UserPath, v.Extent.StartLineNumber));
+            .Where(v => !v.VariablePath.IsDriveQualified && !AutomaticVariables.Contains(NameOf(v.VariablePath)) && !set.Contains(NameOf(v.VariablePath)))
+            .Select(v => (NameOf(v.VariablePath), v.Extent.StartLineNumber));
     }
 
-    private static string? Assigned(ExpressionAst left) => left switch
+    // $x, $script:x, [int]$x, [ValidateNotNull()][int]$x, $a, $b = ...
+    private static IEnumerable<string> Assigned(ExpressionAst left) => left switch
     {
-        VariableExpressionAst variable => variable.VariablePath.UserPath,
-        ConvertExpressionAst { Child: VariableExpressionAst variable } => variable.VariablePath.UserPath, // [int]$x = ...
-        _ => null,
+        VariableExpressionAst variable => [NameOf(variable.VariablePath)],
+        AttributedExpressionAst attributed => Assigned(attributed.Child),
+        ArrayLiteralAst list => list.Elements.SelectMany(Assigned),
+        _ => [],
+    };
+
+    /// <summary>A variable's name without its scope ($script:x and $x are one name here).</summary>
+    private static string NameOf(System.Management.Automation.VariablePath path) => path.UserPath[(path.UserPath.IndexOf(':', StringComparison.Ordinal) + 1)..];
+
+    /// <summary>The .NET type names in a script's type name: an array's element, a generic and its arguments.</summary>
+    private static IEnumerable<string> Named(ITypeName typeName) => typeName switch
+    {
+        ArrayTypeName array => Named(array.ElementType),
+        GenericTypeName generic => Named(generic.TypeName).Select(n => $"{n}`{generic.GenericArguments.Count}").Concat(generic.GenericArguments.SelectMany(Named)),
+        _ => [typeName.FullName],
     };
 
     /// <summary>New-Object's type: its -TypeName, or its first positional argument (<c>New-Object byte[] 32</c>).</summary>
@@ -93,9 +160,10 @@ internal sealed class PowerShellScript
         {
             if (elements[i] is CommandParameterAst parameter)
             {
-                if ("TypeName".StartsWith(parameter.ParameterName, StringComparison.OrdinalIgnoreCase) && i + 1 < elements.Count)
+                if ("TypeName".StartsWith(parameter.ParameterName, StringComparison.OrdinalIgnoreCase))
                 {
-                    return (elements[i + 1] as StringConstantExpressionAst)?.Value;
+                    // -TypeName:Foo carries its value; -TypeName Foo has it next.
+                    return ((parameter.Argument ?? (i + 1 < elements.Count ? elements[i + 1] : null)) as StringConstantExpressionAst)?.Value;
                 }
 
                 if (!string.Equals(parameter.ParameterName, "Strict", StringComparison.OrdinalIgnoreCase) && parameter.Argument is null)

@@ -46,6 +46,31 @@ public sealed class WindowsScriptTests
     }
 
     [TestCaseSource(nameof(Scripts))]
+    public void Uses_no_syntax_Windows_PowerShell_5_1_refuses(string script)
+    {
+        Assert.That(Read(script).SyntaxOnlyPowerShell7Accepts().Select(s => $"line {s.Line}: {s.What}"), Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Scripts))]
+    public void Requires_Windows_PowerShell_5_1_or_later_and_an_elevated_session(string script)
+    {
+        var requirements = Read(script).Requirements;
+        Assert.Multiple(() =>
+        {
+            Assert.That(requirements?.RequiredPSVersion, Is.EqualTo(new Version(5, 1)));
+            Assert.That(requirements?.IsElevationRequired, Is.True);
+        });
+    }
+
+    [TestCaseSource(nameof(Scripts))]
+    public void Is_ascii_so_that_every_code_page_reads_it_alike(string script)
+    {
+        // Windows PowerShell 5.1 reads a script without a byte-order mark in the machine's ANSI code page.
+        var bytes = File.ReadAllBytes(Path.Combine(RepositoryPaths.RepositoryRoot, "installers", "windows", script));
+        Assert.That(bytes.Select((b, i) => (b, i)).Where(x => x.b > 0x7F).Select(x => $"byte {x.i}: 0x{x.b:X2}"), Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Scripts))]
     public void Calls_only_commands_both_hosts_have_besides_its_own_functions_and_Windows_programs(string script)
     {
         var unknown = Read(script).Commands()
@@ -109,7 +134,9 @@ public sealed class WindowsScriptTests
             $bytes = New-Object byte[] 32
             [Security.Cryptography.RandomNumberGenerator]::Fill($bytes)
             [IO.File]::WriteAllBytes($secretFil, $bytes)
-            $x = New-Object EnterpriseServices.ServicedComponent
+            $x = New-Object Runtime.Remoting.RemotingConfiguration
+            $y = $x ?? 'none'
+            $list = [Collections.Generic.List[string]]::new()
             throw "No nodeagent.exe in $Source: give a publish."
             """);
         try
@@ -127,12 +154,19 @@ public sealed class WindowsScriptTests
                 var write = parsed.StaticMembers().Single(m => m.Member == "WriteAllBytes");
                 Assert.That(HasStatic(framework.Find(write.Type, out _)!, write.Member, write.Arguments), Is.True);
                 Assert.That(HasStatic(framework.Find(write.Type, out _)!, write.Member, 3), Is.False, "no overload of three arguments");
-                Assert.That(parsed.TypeNames().Select(t => t.Name), Does.Contain("EnterpriseServices.ServicedComponent"));
-                Assert.That(framework.Find("EnterpriseServices.ServicedComponent", out _), Is.Not.Null);
-                Assert.That(core.Find("EnterpriseServices.ServicedComponent", out _), Is.Null, "COM+ is .NET Framework's only");
+                Assert.That(parsed.TypeNames().Select(t => t.Name), Does.Contain("Runtime.Remoting.RemotingConfiguration"));
+                Assert.That(framework.Find("Runtime.Remoting.RemotingConfiguration", out _), Is.Not.Null);
+                Assert.That(core.Find("Runtime.Remoting.RemotingConfiguration", out _), Is.Null, ".NET Remoting is .NET Framework's only");
                 Assert.That(core.Find("switch", out var own), Is.Null);
                 Assert.That(own, Is.True, "[switch] is PowerShell's own type");
                 Assert.That(parsed.VariablesNeverSet().Select(v => v.Name), Is.EqualTo(new[] { "secretFil" }));
+                Assert.That(parsed.SyntaxOnlyPowerShell7Accepts().Select(s => s.What), Is.EqualTo(new[] { "??" }));
+                Assert.That(parsed.TypeNames().Select(t => t.Name), Does.Contain("Collections.Generic.List`1").And.Contain("string"));
+                Assert.That(framework.Find("Collections.Generic.List`1", out _), Is.Not.Null);
+                Assert.That(parsed.StaticMembers().Select(m => m.Member), Does.Not.Contain("new"), "a generic's members are not looked up on the open type");
+                Assert.That(HasStatic(core.Find("Text.StringBuilder", out _)!, "new", 1), Is.True, "::new is a constructor");
+                Assert.That(HasStatic(core.Find("Text.StringBuilder", out _)!, "new", 5), Is.False);
+                Assert.That(framework.Find("Net.Http.HttpClient", out _), Is.Null, "not loaded in a Windows PowerShell 5.1 session");
             });
         }
         finally
@@ -146,10 +180,14 @@ public sealed class WindowsScriptTests
     /// <summary>A public static member of that name (any case, as PowerShell binds); for a call, an overload that takes that many arguments.</summary>
     private static bool HasStatic(Type type, string member, int? arguments)
     {
-        var members = type.GetMember(member, BindingFlags.Public | BindingFlags.Static | BindingFlags.IgnoreCase | BindingFlags.FlattenHierarchy);
+        // ::new is PowerShell's name for a constructor.
+        MethodBase[] members = string.Equals(member, "new", StringComparison.OrdinalIgnoreCase)
+            ? type.GetConstructors()
+            : type.GetMember(member, BindingFlags.Public | BindingFlags.Static | BindingFlags.IgnoreCase | BindingFlags.FlattenHierarchy).OfType<MethodBase>().ToArray();
+        var any = members.Length > 0 || type.GetMember(member, BindingFlags.Public | BindingFlags.Static | BindingFlags.IgnoreCase | BindingFlags.FlattenHierarchy).Length > 0;
         return arguments is not { } count
-            ? members.Length > 0
-            : members.OfType<MethodInfo>().Any(m =>
+            ? any
+            : members.Any(m =>
             {
                 var parameters = m.GetParameters();
                 var required = parameters.Count(p => !p.IsOptional);

@@ -179,8 +179,10 @@ public class ClientServerTests
     public async Task A_find_longer_than_the_idle_timeout_is_not_cut_off_while_it_sends()
     {
         // The requestor is silent while matches stream; only silence after the final response is idleness.
-        var handler = new CountingFindHandler(6, TimeSpan.FromMilliseconds(300));
-        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomFindHandler>(handler), new DicomServerOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+        // 3.2 s of matches against a 2 s idle timeout: the find outlasts it by far, and a send stalled
+        // by a loaded machine (the timeout also bounds each write) still has seconds of margin.
+        var handler = new CountingFindHandler(8, TimeSpan.FromMilliseconds(400));
+        await using var server = LoopbackServer.Start(s => s.AddSingleton<IDicomFindHandler>(handler), new DicomServerOptions { IdleTimeout = TimeSpan.FromSeconds(2) });
         var summary = new DicomFindSummary();
 
         var matches = 0;
@@ -189,7 +191,7 @@ public class ClientServerTests
             matches++;
         }
 
-        Assert.That(matches, Is.EqualTo(6));
+        Assert.That(matches, Is.EqualTo(8));
         Assert.That(summary.Status, Is.EqualTo(DimseStatus.Success));
     }
 

@@ -82,7 +82,8 @@ function New-SiteAcl([string]$ServiceRights) {
     $acl.AddAccessRule((New-Object Security.AccessControl.FileSystemAccessRule($Account, $ServiceRights, $inherit, $none, 'Allow')))
     return $acl
 }
-if (Test-Path $DataRoot) {
+$existed = Test-Path $DataRoot
+if ($existed) {
     $acl = Get-Acl -Path $DataRoot
     if ($acl.GetOwner([Security.Principal.SecurityIdentifier]).Value -notin @($admins.Value, $system.Value)) {
         throw "$DataRoot exists and is owned by $($acl.Owner), not by Administrators or SYSTEM: someone else made it. Inspect it, remove it, and install again."
@@ -91,6 +92,10 @@ if (Test-Path $DataRoot) {
 New-Item -ItemType Directory -Force -Path $DataRoot | Out-Null
 # The service reads its configuration and secret; it writes only under data\.
 Set-Acl -Path $DataRoot -AclObject (New-SiteAcl 'ReadAndExecute')
+# Made by someone else between the check above and New-Item: a folder made now is empty.
+if (-not $existed -and @(Get-ChildItem -Path $DataRoot -Force).Count -gt 0) {
+    throw "$DataRoot was filled by someone else while it was being made. Inspect it, remove it, and install again."
+}
 Get-ChildItem -Path $DataRoot -Recurse -Force | ForEach-Object {
     $acl = Get-Acl -Path $_.FullName
     $acl.SetOwner($admins)
@@ -136,16 +141,21 @@ if (-not [Diagnostics.EventLog]::SourceExists($ServiceName)) {
 $environmentKey = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey('SYSTEM\CurrentControlSet\Control\Session Manager\Environment', $true)
 try {
     $machinePath = [string]$environmentKey.GetValue('Path', '', [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
-    if (($machinePath -split ';') -notcontains $InstallDir) {
+    if (@($machinePath -split ';' | Where-Object { $_.TrimEnd('\') -eq $InstallDir.TrimEnd('\') }).Count -eq 0) {
         $environmentKey.SetValue('Path', "$machinePath;$InstallDir", [Microsoft.Win32.RegistryValueKind]::ExpandString)
     }
 } finally {
-    $environmentKey.Dispose()
+    if ($environmentKey) { $environmentKey.Dispose() }
 }
+# Written past .NET, the change is announced by .NET: removing a variable that is not there makes
+# Environment broadcast WM_SETTINGCHANGE, so that shells started from Explorer see the new Path.
+[Environment]::SetEnvironmentVariable('NODEAGENT_INSTALL_NOTICE', $null, 'Machine')
 
 # The check prints its findings on stderr: with 'Stop', Windows PowerShell 5.1 would turn the first
 # line into an error (when stderr is redirected, as in remoting) before the warning below.
 $ErrorActionPreference = 'Continue'
+# A program that does not start at all (AppLocker, say) leaves the last exit code as it was.
+$global:LASTEXITCODE = -1
 & (Join-Path $InstallDir 'nodeagent.exe') run --config $siteFile --check
 $checked = $LASTEXITCODE
 $ErrorActionPreference = 'Stop'

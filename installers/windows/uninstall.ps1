@@ -24,7 +24,8 @@ if ($service) {
         $service.WaitForStatus('Stopped', [TimeSpan]::FromSeconds(90))
     }
     & sc.exe delete $ServiceName | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "sc.exe delete $ServiceName failed ($LASTEXITCODE)." }
+    # 1072: already marked for deletion (a Services console holds it open): it goes when that closes.
+    if ($LASTEXITCODE -notin @(0, 1072)) { throw "sc.exe delete $ServiceName failed ($LASTEXITCODE)." }
 }
 if ([Diagnostics.EventLog]::SourceExists($ServiceName)) {
     [Diagnostics.EventLog]::DeleteEventSource($ServiceName)
@@ -33,11 +34,13 @@ if ([Diagnostics.EventLog]::SourceExists($ServiceName)) {
 $environmentKey = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey('SYSTEM\CurrentControlSet\Control\Session Manager\Environment', $true)
 try {
     $machinePath = [string]$environmentKey.GetValue('Path', '', [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
-    $kept = @(($machinePath -split ';') | Where-Object { $_ -and $_ -ne $InstallDir }) -join ';'
+    $kept = @(($machinePath -split ';') | Where-Object { $_ -and $_.TrimEnd('\') -ne $InstallDir.TrimEnd('\') }) -join ';'
     $environmentKey.SetValue('Path', $kept, [Microsoft.Win32.RegistryValueKind]::ExpandString)
 } finally {
-    $environmentKey.Dispose()
+    if ($environmentKey) { $environmentKey.Dispose() }
 }
+# Announced through .NET, as install.ps1 does (WM_SETTINGCHANGE).
+[Environment]::SetEnvironmentVariable('NODEAGENT_INSTALL_NOTICE', $null, 'Machine')
 Remove-Item -Path $InstallDir -Recurse -Force -ErrorAction SilentlyContinue
 if ($Purge) {
     Remove-Item -Path $DataRoot -Recurse -Force

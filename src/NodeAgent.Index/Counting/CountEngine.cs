@@ -538,7 +538,7 @@ public sealed class CountEngine
             return;
         }
 
-        // All ones where replacing, so that "into[word] = bits & keep" serves both.
+        // All ones where replacing, so that "into[word] = bits & (into[word] | keep)" serves both.
         var keep = intersect ? 0UL : ulong.MaxValue;
 
         // One unsigned comparison per row: (value - low) <= (high - low) exactly when low <= value <= high.

@@ -24,19 +24,42 @@ internal sealed class NodeMetrics(HttpClient endpoint)
         var found = false;
         foreach (var line in exposition.Split('\n'))
         {
-            if (!line.StartsWith(name, StringComparison.Ordinal) || (line.Length > name.Length && line[name.Length] is not (' ' or '{')))
+            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not (' ' or '{'))
             {
                 continue;
             }
 
-            // The value is the first field after the labels (which may hold spaces inside quotes),
-            // not the last one: a timestamp may follow it.
-            var rest = line[name.Length] == '{' ? line[(line.LastIndexOf('}') + 1)..] : line[name.Length..];
+            // The value is the first field after the labels, not the last one: a timestamp (or an
+            // OpenMetrics exemplar, with labels of its own) may follow it. Labels may hold spaces and
+            // braces inside their quoted values.
+            var rest = line[name.Length] == '{' ? line[(EndOfLabels(line, name.Length) + 1)..] : line[name.Length..];
             total += (long)double.Parse(rest.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
             found = true;
         }
 
         return found ? total : throw new InvalidOperationException($"The node's /metrics has no {name}.");
+    }
+
+    /// <summary>The index of the brace that closes the labels opened at <paramref name="open"/>, outside quoted values.</summary>
+    private static int EndOfLabels(string line, int open)
+    {
+        var quoted = false;
+        for (var i = open + 1; i < line.Length; i++)
+        {
+            switch (line[i])
+            {
+                case '\\' when quoted:
+                    i++; // an escaped character inside a value
+                    break;
+                case '"':
+                    quoted = !quoted;
+                    break;
+                case '}' when !quoted:
+                    return i;
+            }
+        }
+
+        throw new FormatException("A metric line's labels are not closed.");
     }
 
     private async Task<long> CounterAsync(string name) =>

@@ -15,7 +15,7 @@ internal sealed class UniqueCountQueries
     private static readonly string[] Modalities = ["CT", "MR", "PT", "US", "CR", "MG", "SEG", "DX", "NM", "XA"];
 
     // Minimums from 1800-01-01 for this many days stay before 2000; each lap moves the maximum one
-    // day back from 2999-12-31, which stays after the data for 365,000 laps.
+    // day back from 2999-12-31, which stays after the data (2024 at the latest) for about 356,000 laps.
     private const int DaysOfMinimums = 73_000;
     private static readonly DateOnly FirstMinimum = new(1800, 1, 1);
     private static readonly DateOnly LastMaximum = new(2999, 12, 31);

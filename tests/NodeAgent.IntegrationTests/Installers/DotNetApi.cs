@@ -12,6 +12,12 @@ internal sealed class DotNetApi : IDisposable
 {
     private static readonly Dictionary<string, Type> Accelerators = LoadAccelerators();
 
+    // Accelerators Windows PowerShell 5.1 has for its own engine's types (about_Type_Accelerators, 5.1),
+    // of those a script of ours may use; add one here after checking it there.
+    private static readonly HashSet<string> OwnTypesOfWindowsPowerShell = new(
+        ["switch", "psobject", "pscustomobject", "ref", "scriptblock", "pscredential", "psvariable", "wildcardpattern", "powershell", "psmoduleinfo", "runspacefactory"],
+        StringComparer.OrdinalIgnoreCase);
+
     private readonly MetadataLoadContext _context;
     private readonly Dictionary<string, Type> _types = new(StringComparer.OrdinalIgnoreCase);
 
@@ -67,7 +73,9 @@ internal sealed class DotNetApi : IDisposable
         ownType = false;
         if (Accelerators.TryGetValue(name, out var accelerated))
         {
-            ownType = accelerated.Assembly == typeof(PSObject).Assembly;
+            // PowerShell's own types: the table is 7.6's, so only those 5.1 also has count as present
+            // ([semver], say, came with 6).
+            ownType = accelerated.Assembly == typeof(PSObject).Assembly && OwnTypesOfWindowsPowerShell.Contains(name);
             name = accelerated.FullName!;
         }
 

@@ -6,7 +6,7 @@ namespace NodeAgent.IntegrationTests.Installers;
 /// A PowerShell script as PowerShell's own parser (System.Management.Automation) reads it: its parse
 /// errors, and what it calls and names, each with the line it is on, for checks that need no Windows.
 /// </summary>
-internal sealed class PowerShellScript
+internal sealed partial class PowerShellScript
 {
     // Set by PowerShell itself, never by a script.
     private static readonly HashSet<string> AutomaticVariables = new(
@@ -42,7 +42,9 @@ internal sealed class PowerShellScript
     /// Syntax PowerShell 7 added, which the parser used here (7.6's) takes and Windows PowerShell 5.1
     /// refuses, so that the whole script does not start there: <c>a ? b : c</c>, <c>&amp;&amp;</c> and
     /// <c>||</c> between pipelines, <c>??</c> and <c>??=</c>, <c>?.</c> and <c>?[]</c>, a <c>clean</c>
-    /// block, and the <c>`e</c> and <c>`u{}</c> escapes.
+    /// block, a pipeline sent to the background with <c>&amp;</c>, a generic method's type arguments
+    /// (<c>[Linq.Enumerable]::Empty[string]()</c>), the <c>`e</c> and <c>`u{}</c> escapes, binary
+    /// numbers (<c>0b101</c>) and the integer type suffixes (<c>5u</c>, <c>7y</c>, <c>1n</c>...).
     /// </summary>
     public IEnumerable<(string What, int Line)> SyntaxOnlyPowerShell7Accepts()
     {
@@ -57,6 +59,8 @@ internal sealed class PowerShellScript
                 MemberExpressionAst { NullConditional: true } => "?.",
                 IndexExpressionAst { NullConditional: true } => "?[]",
                 ScriptBlockAst { CleanBlock: not null } => "a clean block",
+                PipelineAst { Background: true } => "& (a pipeline sent to the background)",
+                InvokeMemberExpressionAst { GenericTypeArguments.Count: > 0 } => "a generic method's type arguments",
                 _ => null,
             };
             if (what is not null)
@@ -72,7 +76,16 @@ internal sealed class PowerShellScript
                 yield return ("the `e or `u{} escape", token.Extent.StartLineNumber);
             }
         }
+
+        foreach (var token in _tokens.Where(t => t.Kind is TokenKind.Number && PowerShell7Number().IsMatch(t.Text)))
+        {
+            yield return ($"the number {token.Text}", token.Extent.StartLineNumber);
+        }
     }
+
+    // 0b binary, and the suffixes y uy s us u ul n (5.1 knows l and d), before any kb..pb multiplier.
+    [System.Text.RegularExpressions.GeneratedRegex("^0b|^[0-9][0-9_.e]*(uy|us|ul|u|y|s|n)(kb|mb|gb|tb|pb)?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PowerShell7Number();
 
     /// <summary>Commands called by a constant name, other than the script's own functions.</summary>
     public IEnumerable<(string Name, int Line)> Commands()

@@ -136,6 +136,8 @@ public sealed class WindowsScriptTests
             [IO.File]::WriteAllBytes($secretFil, $bytes)
             $x = New-Object Runtime.Remoting.RemotingConfiguration
             $y = $x ?? 'none'
+            $z = 5u
+            [semver]$v = '1.0.0'
             $list = [Collections.Generic.List[string]]::new()
             throw "No nodeagent.exe in $Source: give a publish."
             """);
@@ -160,7 +162,10 @@ public sealed class WindowsScriptTests
                 Assert.That(core.Find("switch", out var own), Is.Null);
                 Assert.That(own, Is.True, "[switch] is PowerShell's own type");
                 Assert.That(parsed.VariablesNeverSet().Select(v => v.Name), Is.EqualTo(new[] { "secretFil" }));
-                Assert.That(parsed.SyntaxOnlyPowerShell7Accepts().Select(s => s.What), Is.EqualTo(new[] { "??" }));
+                Assert.That(parsed.SyntaxOnlyPowerShell7Accepts().Select(s => s.What), Is.EquivalentTo(new[] { "??", "the number 5u" }));
+                Assert.That(parsed.TypeNames().Select(t => t.Name), Does.Contain("semver"));
+                Assert.That(framework.Find("semver", out var semver), Is.Null);
+                Assert.That(semver, Is.False, "[semver] came with PowerShell 6: flagged, not taken for one of 5.1's own types");
                 Assert.That(parsed.TypeNames().Select(t => t.Name), Does.Contain("Collections.Generic.List`1").And.Contain("string"));
                 Assert.That(framework.Find("Collections.Generic.List`1", out _), Is.Not.Null);
                 Assert.That(parsed.StaticMembers().Select(m => m.Member), Does.Not.Contain("new"), "a generic's members are not looked up on the open type");

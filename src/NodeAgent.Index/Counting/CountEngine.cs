@@ -105,14 +105,7 @@ public sealed class CountEngine
         (_splitSlot, _splitStudies) = SplitStudies(_study, _studyCount);
         _samePatientAsPrevious = SameAsPrevious(_patient, _words);
         _sameStudyAsPrevious = SameAsPrevious(_study, _words);
-        _splitStudyRows = new ulong[_splitStudies == 0 ? 0 : _words];
-        for (var row = 0; _splitStudies > 0 && row < _rows; row++)
-        {
-            if (_splitSlot[_study[row]] >= 0)
-            {
-                _splitStudyRows[row >> 6] |= 1UL << row;
-            }
-        }
+        _splitStudyRows = SplitStudyRows(_study, _splitSlot, _splitStudies == 0 ? 0 : _words);
         foreach (var field in TextFields)
         {
             _text[field] = text[field].Build(order, _words);
@@ -380,6 +373,21 @@ public sealed class CountEngine
         var carries = sum ^ a ^ matched;
         carry = (partial < a || sum < partial) ? 1UL : 0UL;
         return matched & ~(continues & carries);
+    }
+
+    /// <summary>One bit per row of a study filed under two patient keys (none when <paramref name="words"/> is 0).</summary>
+    private static ulong[] SplitStudyRows(int[] studyOfRow, int[] splitSlot, int words)
+    {
+        var rows = new ulong[words];
+        for (var row = 0; words > 0 && row < studyOfRow.Length; row++)
+        {
+            if (splitSlot[studyOfRow[row]] >= 0)
+            {
+                rows[row >> 6] |= 1UL << row;
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>One bit per row, set where the row's key equals the row before's: the rows that continue a run.</summary>

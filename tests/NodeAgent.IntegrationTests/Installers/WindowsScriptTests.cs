@@ -186,13 +186,12 @@ public sealed class WindowsScriptTests
     private static bool HasStatic(Type type, string member, int? arguments)
     {
         // ::new is PowerShell's name for a constructor.
-        MethodBase[] members = string.Equals(member, "new", StringComparison.OrdinalIgnoreCase)
+        MemberInfo[] members = string.Equals(member, "new", StringComparison.OrdinalIgnoreCase)
             ? type.GetConstructors()
-            : type.GetMember(member, BindingFlags.Public | BindingFlags.Static | BindingFlags.IgnoreCase | BindingFlags.FlattenHierarchy).OfType<MethodBase>().ToArray();
-        var any = members.Length > 0 || type.GetMember(member, BindingFlags.Public | BindingFlags.Static | BindingFlags.IgnoreCase | BindingFlags.FlattenHierarchy).Length > 0;
+            : type.GetMember(member, BindingFlags.Public | BindingFlags.Static | BindingFlags.IgnoreCase | BindingFlags.FlattenHierarchy);
         return arguments is not { } count
-            ? any
-            : members.Any(m =>
+            ? members.Length > 0
+            : members.OfType<MethodBase>().Any(m =>
             {
                 var parameters = m.GetParameters();
                 var required = parameters.Count(p => !p.IsOptional);

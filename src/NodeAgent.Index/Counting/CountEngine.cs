@@ -378,8 +378,13 @@ public sealed class CountEngine
     /// <summary>One bit per row of a study filed under two patient keys (none when <paramref name="words"/> is 0).</summary>
     private static ulong[] SplitStudyRows(int[] studyOfRow, int[] splitSlot, int words)
     {
+        if (words == 0)
+        {
+            return [];
+        }
+
         var rows = new ulong[words];
-        for (var row = 0; words > 0 && row < studyOfRow.Length; row++)
+        for (var row = 0; row < studyOfRow.Length; row++)
         {
             if (splitSlot[studyOfRow[row]] >= 0)
             {
@@ -443,15 +448,7 @@ public sealed class CountEngine
                 Full(into);
                 foreach (var item in all.Items)
                 {
-                    if (item is InRange range && _numbers.TryGetValue(range.Field, out var column))
-                    {
-                        // Scanned straight into the intersection: no scratch bitmap, no second pass.
-                        Scan(column, range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into, intersect: true);
-                    }
-                    else
-                    {
-                        Combine(item, into, intersect: true);
-                    }
+                    Combine(item, into, intersect: true);
                 }
 
                 break;
@@ -504,6 +501,13 @@ public sealed class CountEngine
     /// <summary>Evaluates <paramref name="item"/> into scratch and intersects it with (or adds it to) <paramref name="into"/>.</summary>
     private void Combine(Criterion item, Span<ulong> into, bool intersect)
     {
+        if (intersect && item is InRange range && _numbers.TryGetValue(range.Field, out var numbers))
+        {
+            // Scanned straight into the intersection: no scratch bitmap, no second pass.
+            Scan(numbers, range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into, intersect: true);
+            return;
+        }
+
         var scratch = ArrayPool<ulong>.Shared.Rent(_words);
         try
         {

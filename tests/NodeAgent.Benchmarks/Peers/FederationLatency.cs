@@ -168,8 +168,8 @@ internal static class FederationLatency
     }
 
     /// <summary>
-    /// Loads the node until its JIT has settled: rounds of calls at 64 concurrent until a round
-    /// compiles (almost) no method. A service that runs for months answers from fully optimised
+    /// Loads the node until its JIT has settled: rounds of calls at 64 concurrent until three rounds in
+    /// a row compile (almost) no method, or 40 rounds. A service that runs for months answers from fully optimised
     /// code; a fixed short warm-up left the tiered JIT compiling through the measured phases (a fifth
     /// of the node's CPU in a profile) and part of the path in its instrumented tier.
     /// </summary>

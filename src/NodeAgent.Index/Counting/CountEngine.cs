@@ -2,27 +2,29 @@ using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using NodeAgent.Index.Catalogue;
+using NodeAgent.Index.Counting.Internal;
 
 namespace NodeAgent.Index.Counting;
 
 /// <summary>
 /// Answers counts and facets from memory. Records are held as columns sorted by patient and study;
-/// text fields as a bitmap per value, numbers as ints. A query becomes a bitmap of matching series
-/// (bitmap ORs for text tests, a branch-free scan for ranges), and one ordered pass over its set bits
-/// counts series and instances and, because rows are sorted, distinct studies and patients as runs.
+/// text fields as a bitmap per value, numbers as narrow codes into their sorted distinct values. A
+/// query becomes a bitmap of matching series (bitmap ORs for text tests, a vectorised scan of codes
+/// for ranges), and passes over its words count series and instances and, because rows are sorted,
+/// distinct studies and patients as runs.
 /// An instance is an immutable snapshot, safe for any number of readers; a changed catalogue gives a new one.
 /// </summary>
 public sealed class CountEngine
 {
-    private const int Missing = -1;
+    private const int Missing = NumberColumn.Missing;
     private static readonly CatalogueField[] TextFields = [CatalogueField.Modality, CatalogueField.BodyPart, CatalogueField.Sex, CatalogueField.Manufacturer, CatalogueField.ManufacturerModel];
     private readonly int _rows;
     private readonly int _words;
     private readonly int[] _patient;
     private readonly int[] _study;
     private readonly int[] _instances;
+    private readonly MatchedSum _instanceSum;
     private readonly int _studyCount;
 
     // A study filed under two patient keys has its rows in more than one run; such studies get a slot
@@ -35,7 +37,7 @@ public sealed class CountEngine
     private readonly string[] _studyUids;
     private readonly Lazy<StudyRows> _studyRows;
     private readonly Dictionary<CatalogueField, TextColumn> _text = [];
-    private readonly Dictionary<CatalogueField, int[]> _numbers = [];
+    private readonly Dictionary<CatalogueField, NumberColumn> _numbers = [];
 
     private CountEngine(IEnumerable<SeriesRecord> records)
     {
@@ -102,6 +104,7 @@ public sealed class CountEngine
         // Only Search needs rows by study; sites that never enable it never pay for the index.
         _studyRows = new Lazy<StudyRows>(() => StudyRows.Of(_study, _studyCount));
         _instances = Reorder(instances, order);
+        _instanceSum = MatchedSum.Of(_instances);
         (_splitSlot, _splitStudies) = SplitStudies(_study, _studyCount);
         _samePatientAsPrevious = SameAsPrevious(_patient, _words);
         _sameStudyAsPrevious = SameAsPrevious(_study, _words);
@@ -111,10 +114,10 @@ public sealed class CountEngine
             _text[field] = text[field].Build(order, _words);
         }
 
-        _numbers[CatalogueField.Age] = Reorder(age, order);
+        _numbers[CatalogueField.Age] = NumberColumn.Of(Reorder(age, order));
         var dates = Reorder(date, order);
-        _numbers[CatalogueField.StudyDate] = dates;
-        _numbers[CatalogueField.StudyYear] = dates.Select(d => d == Missing ? Missing : d / 10000).ToArray();
+        _numbers[CatalogueField.StudyDate] = NumberColumn.Of(dates);
+        _numbers[CatalogueField.StudyYear] = NumberColumn.Of(dates.Select(d => d == Missing ? Missing : d / 10000).ToArray());
     }
 
     public int SeriesCount => _rows;
@@ -204,9 +207,10 @@ public sealed class CountEngine
             var byValue = new SortedDictionary<int, ulong[]>();
             ForEachRow(rows, row =>
             {
-                if (!byValue.TryGetValue(numbers[row], out var set))
+                var value = numbers.ValueAt(row);
+                if (!byValue.TryGetValue(value, out var set))
                 {
-                    byValue[numbers[row]] = set = new ulong[_words];
+                    byValue[value] = set = new ulong[_words];
                 }
 
                 set[row >> 6] |= 1UL << row;
@@ -263,8 +267,8 @@ public sealed class CountEngine
             }
 
             sex ??= ValueAt(CatalogueField.Sex, row);
-            age ??= _numbers[CatalogueField.Age][row] is var a && a != Missing ? a : null;
-            year ??= _numbers[CatalogueField.StudyYear][row] is var y && y != Missing ? y : null;
+            age ??= _numbers[CatalogueField.Age].ValueAt(row) is var a && a != Missing ? a : null;
+            year ??= _numbers[CatalogueField.StudyYear].ValueAt(row) is var y && y != Missing ? y : null;
         }
 
         var bodyPart = bodyParts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key).FirstOrDefault();
@@ -300,12 +304,12 @@ public sealed class CountEngine
         // Rows are sorted by patient, then study: a patient's rows are one run, and so are a study's,
         // except the few studies filed under two patient keys (an ID issuer on some series only),
         // counted through a set so that they still count once. Patients and the other studies are
-        // counted 64 rows at a time as the runs the matching rows touch (FirstOfRun); only the
-        // instances are summed row by row.
+        // counted 64 rows at a time as the runs the matching rows touch (FirstOfRun); instances are
+        // summed in a pass of their own, eight rows per vector.
         var pooled = _splitStudies == 0 ? null : ArrayPool<ulong>.Shared.Rent((_splitStudies + 63) >> 6);
         var seenSplit = pooled is null ? [] : pooled.AsSpan(0, (_splitStudies + 63) >> 6);
         seenSplit.Clear();
-        long series = 0, instances = 0, patients = 0, studies = 0;
+        long series = 0, patients = 0, studies = 0;
         ulong patientCarry = 0, studyCarry = 0;
         for (var word = 0; word < rows.Length; word++)
         {
@@ -338,11 +342,6 @@ public sealed class CountEngine
             }
 
             studies += BitOperations.PopCount(firstOfStudy);
-            while (bits != 0)
-            {
-                instances += _instances[(word << 6) + BitOperations.TrailingZeroCount(bits)];
-                bits &= bits - 1;
-            }
         }
 
         if (pooled is not null)
@@ -350,7 +349,7 @@ public sealed class CountEngine
             ArrayPool<ulong>.Shared.Return(pooled);
         }
 
-        return new CountResult(patients, studies, series, instances);
+        return new CountResult(patients, studies, series, _instanceSum.Over(rows));
     }
 
     /// <summary>
@@ -371,7 +370,10 @@ public sealed class CountEngine
         var partial = a + matched;
         var sum = partial + carry;
         var carries = sum ^ a ^ matched;
-        carry = (partial < a || sum < partial) ? 1UL : 0UL;
+
+        // The carries out of the two additions, from their top bits: comparisons here would be
+        // branches, mispredicted on every other word of a full cohort.
+        carry = (((a & matched) | ((a | matched) & ~partial)) | (partial & ~sum)) >> 63;
         return matched & ~(continues & carries);
     }
 
@@ -444,11 +446,15 @@ public sealed class CountEngine
     {
         switch (criterion)
         {
-            case AllOf all:
+            case AllOf { Items.Count: 0 }:
                 Full(into);
-                foreach (var item in all.Items)
+                break;
+            case AllOf all:
+                // The first item straight into the result: no all-ones bitmap to intersect it with.
+                Evaluate(all.Items[0], into);
+                for (var i = 1; i < all.Items.Count; i++)
                 {
-                    Combine(item, into, intersect: true);
+                    Combine(all.Items[i], into, intersect: true);
                 }
 
                 break;
@@ -489,7 +495,7 @@ public sealed class CountEngine
                 Evaluate(new AnyOf(set.Values.Select(v => (Criterion)new InRange(set.Field, ParseNumber(v), ParseNumber(v))).ToList()), into);
                 break;
             case InRange range when _numbers.TryGetValue(range.Field, out var numbers):
-                Scan(numbers, range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into, intersect: false);
+                numbers.Scan(range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into, intersect: false);
                 break;
             case InRange range:
                 throw new ArgumentException($"{range.Field} is not a numeric field; test it with a set of values.", nameof(criterion));
@@ -504,7 +510,7 @@ public sealed class CountEngine
         if (intersect && item is InRange range && _numbers.TryGetValue(range.Field, out var numbers))
         {
             // Scanned straight into the intersection: no scratch bitmap, no second pass.
-            Scan(numbers, range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into, intersect: true);
+            numbers.Scan(range.Min ?? long.MinValue, range.Max ?? long.MaxValue, into, intersect: true);
             return;
         }
 
@@ -531,62 +537,6 @@ public sealed class CountEngine
         finally
         {
             ArrayPool<ulong>.Shared.Return(scratch);
-        }
-    }
-
-    // 64 rows per word. With 256-bit vectors, eight rows are compared at once and their sign bits
-    // gathered into the word; otherwise a branch-free scalar loop. Either way it runs at memory speed.
-    // With intersect, the matches are ANDed into what is there (an AllOf's running result), else they replace it.
-    private void Scan(int[] numbers, long min, long max, Span<ulong> into, bool intersect)
-    {
-        var low = (int)Math.Clamp(min, int.MinValue, int.MaxValue);
-        var high = (int)Math.Clamp(max, int.MinValue, int.MaxValue);
-
-        // Missing is -1; a range that would include it starts at 0 instead (no value never matches).
-        low = Math.Max(low, 0);
-        if (low > high)
-        {
-            into.Clear();
-            return;
-        }
-
-        // All ones where replacing, so that "into[word] = bits & (into[word] | keep)" serves both.
-        var keep = intersect ? 0UL : ulong.MaxValue;
-
-        // One unsigned comparison per row: (value - low) <= (high - low) exactly when low <= value <= high.
-        var span = (uint)(high - low);
-        var fullWords = _rows >> 6;
-        var word = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var lows = Vector256.Create(low);
-            var spans = Vector256.Create(span);
-            ref var first = ref MemoryMarshal.GetArrayDataReference(numbers);
-            for (; word < fullWords; word++)
-            {
-                ulong bits = 0;
-                for (var part = 0; part < 8; part++)
-                {
-                    var values = Vector256.LoadUnsafe(ref first, (nuint)((word << 6) + (part << 3)));
-                    var inRange = Vector256.LessThanOrEqual((values - lows).AsUInt32(), spans);
-                    bits |= (ulong)inRange.ExtractMostSignificantBits() << (part << 3);
-                }
-
-                into[word] = bits & (into[word] | keep);
-            }
-        }
-
-        for (; word < _words; word++)
-        {
-            var start = word << 6;
-            var end = Math.Min(start + 64, _rows);
-            ulong bits = 0;
-            for (var row = start; row < end; row++)
-            {
-                bits |= (ulong)((uint)(numbers[row] - low) <= span ? 1 : 0) << (row - start);
-            }
-
-            into[word] = bits & (into[word] | keep);
         }
     }
 

@@ -114,6 +114,12 @@ internal static partial class NodeAgentService
                 o.Interceptors.Add<AuditInterceptor>();
                 o.Interceptors.Add<RequesterInterceptor>();
             });
+
+            // The interceptors and the service hold no per-call state: registered, one of each serves
+            // every call (gRPC otherwise constructs them anew for each call, thousands a second).
+            builder.Services.AddSingleton<AuditInterceptor>();
+            builder.Services.AddSingleton<RequesterInterceptor>();
+            builder.Services.AddSingleton<NodeFederationService>();
             if (endpoint.Requesters is { } requesters)
             {
                 builder.Services.AddSingleton(requesters);
@@ -136,7 +142,6 @@ internal static partial class NodeAgentService
             builder.Services.AddSingleton(federationOptions);
             if (endpoint.Tunnel is { } tunnel)
             {
-                builder.Services.AddSingleton<NodeFederationService>();
                 builder.Services.AddSingleton(sp => new TunnelClient(
                     new TunnelOptions
                     {

@@ -23,6 +23,20 @@ public static class FederationFields
     public static FederationField? Find(string name) =>
         All.FirstOrDefault(f => string.Equals(f.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The allow-listed field over a catalogue field; null when it is not one.</summary>
+    internal static FederationField? ByField(CatalogueField field)
+    {
+        foreach (var candidate in All)
+        {
+            if (candidate.Field == field)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     public static string Names => string.Join(", ", All.Select(f => f.Name));
 }
 

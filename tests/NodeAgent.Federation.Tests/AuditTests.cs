@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using NodeAgent.Federation.Audit;
+using NodeAgent.Federation.Tests.Reference;
 
 namespace NodeAgent.Federation.Tests;
 
@@ -128,6 +131,95 @@ public sealed class AuditTests
             Assert.That(result.Problem, Is.Null);
             Assert.That(result.IntactLines, Is.EqualTo(13));
         });
+    }
+
+    // Everything the default JSON escaping treats specially, non-ASCII of one to four UTF-8 bytes,
+    // and lines long enough to outgrow any buffer kept between lines.
+    private static readonly string[] Awkward = ["hub", "<10", ">", "&", "'", "+", "`", "a\"b", "back\\slash", "tab\t", "\u0001\u001f\u007f", "é", "日本", "😀", "\u2028\u2029", "\ufeff", "", " ", "withheld cells", "manufacturermodel=MODEL 1"];
+
+    private static AuditEntry Entry(int i)
+    {
+        string A(int n) => Awkward[(i + n) % Awkward.Length];
+        IReadOnlyDictionary<string, string>? released = (i % 5) switch
+        {
+            0 => null,
+            1 => new Dictionary<string, string>(),
+            2 => new Dictionary<string, string> { ["patients"] = A(1), ["studies"] = "<10", ["series"] = A(2), ["instances"] = "12340" },
+            3 => Enumerable.Range(0, i % 400 == 3 ? 3000 : 3).ToDictionary(c => A(c) + c.ToString(CultureInfo.InvariantCulture), c => A(c + 3)),
+            _ => new Dictionary<string, string> { [A(4)] = A(5) },
+        };
+
+        // Times in several offsets, with and without fractions of a second.
+        var time = new DateTimeOffset(2026, 1 + (i % 12), 1 + (i % 28), i % 24, i % 60, i % 60, TimeSpan.FromHours((i % 27) - 13)).AddTicks(i % 3 == 0 ? 0 : i * 1_234_567L);
+        return new AuditEntry(time, A(0) + i.ToString(CultureInfo.InvariantCulture), i % 2 == 0 ? "Count" : A(6), i.ToString("x64", CultureInfo.InvariantCulture), "answered" + A(7), released);
+    }
+
+    [Test]
+    public async Task Lines_from_many_threads_are_byte_for_byte_the_reference_lines_with_the_one_shot_macs()
+    {
+        const int Count = 2000;
+        var entries = Enumerable.Range(0, Count).Select(Entry).ToList();
+        using (var log = AuditLog.Open(Log, Key))
+        {
+            await Task.WhenAll(Enumerable.Range(0, Count).Select(i => Task.Run(() => log.RecordAsync(entries[i]))));
+            await log.RecordAsync(entries[0] with { QueryHash = null });
+        }
+
+        // Reopened: the chain continues from the MAC read back from the file.
+        using (var log = AuditLog.Open(Log, Key))
+        {
+            await log.RecordAsync(entries[1]);
+        }
+
+        var entryOfQuery = entries.ToDictionary(e => e.QueryHash!);
+        var lines = Encoding.UTF8.GetString(File.ReadAllBytes(Log)).Split('\n');
+        Assert.That(lines, Has.Length.EqualTo(Count + 3));
+        Assert.That(lines[^1], Is.Empty);
+        var previous = AuditLog.Genesis(Key);
+        var wrong = new List<int>();
+        for (var n = 0; n < Count + 2; n++)
+        {
+            var query = System.Text.Json.JsonDocument.Parse(lines[n]).RootElement.GetProperty("query").GetString();
+            var entry = n == Count ? entries[0] with { QueryHash = null } : entryOfQuery[query!];
+            var (expected, mac) = ReferenceAuditLine.Of(Key, entry, n + 1, previous);
+            if (!string.Equals(lines[n], expected, StringComparison.Ordinal))
+            {
+                wrong.Add(n + 1);
+            }
+
+            previous = mac;
+        }
+
+        Assert.That(wrong, Is.Empty, "lines that differ from the reference");
+    }
+
+    [Test]
+    public void An_entry_the_json_writer_refuses_is_refused_as_before()
+    {
+        // A lone surrogate: whatever the reference formatting does with it, the log does the same.
+        var entry = new AuditEntry(DateTimeOffset.UnixEpoch, "hub\ud800", "Count", "q", "answered", new Dictionary<string, string> { ["x\udc00"] = "y" });
+        string? expected = null;
+        Exception? refused = null;
+        try
+        {
+            expected = ReferenceAuditLine.Fields(entry);
+        }
+        catch (ArgumentException e)
+        {
+            refused = e;
+        }
+
+        using var log = AuditLog.Open(Log, Key);
+        if (refused is not null)
+        {
+            Assert.Throws(refused.GetType(), () => log.RecordAsync(entry));
+            Assert.That(log.Head.Sequence, Is.Zero);
+        }
+        else
+        {
+            log.RecordAsync(entry).GetAwaiter().GetResult();
+            Assert.That(File.ReadAllText(Log), Does.Contain(expected));
+        }
     }
 
     private void Check(string[] lines, int brokenLine, string problem)

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Tests.Reference;
 using NodeAgent.Federation.V1;
 
 namespace NodeAgent.Federation.Tests;
@@ -94,5 +96,62 @@ public sealed class DisclosureTests
     {
         var releaser = new CountReleaser(new DisclosurePolicy(), Key);
         Assert.That(Enumerable.Range(0, 100_000).Select(i => releaser.Noise("q" + i, 1, "c")).All(double.IsFinite), Is.True);
+    }
+
+    // Cells of every shape the formatting meets: short, past the stack buffer, non-ASCII, and lone
+    // surrogates (which UTF-8 encodes as U+FFFD).
+    private static readonly string[] Cells = ["patients", "studies", "series", "instances", "facet|modality|Studies|CT", "facet|manufacturer|Studies|" + new string('Ü', 200), "facet|bodypart|Studies|\uD800x\uDFFF", "", "ä€😀"];
+
+    private static (string Hash, ulong Fingerprint, string Cell) Input(int i) =>
+        (Convert.ToHexStringLower(BitConverter.GetBytes(i * 2654435761L)).PadLeft(64, 'a'), (ulong)i * 0x9E3779B97F4A7C15UL, Cells[i % Cells.Length] + (i % 3 == 0 ? "" : i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Test]
+    public void The_noise_is_the_one_shot_hmac_derivation_for_every_input()
+    {
+        var releaser = new CountReleaser(new DisclosurePolicy { Epsilon = 0.7 }, Key);
+        var differing = Enumerable.Range(0, 5000).Select(Input).Count(x => BitConverter.DoubleToInt64Bits(releaser.Noise(x.Hash, x.Fingerprint, x.Cell)) != BitConverter.DoubleToInt64Bits(OneShotNoise.Of(Key, 0.7, x.Hash, x.Fingerprint, x.Cell)));
+        Assert.That(differing, Is.Zero);
+    }
+
+    [Test]
+    public void The_noise_is_the_one_shot_derivation_when_many_threads_and_keys_draw_at_once()
+    {
+        // Two releasers of different keys used alternately by each of 16 threads: every thread's
+        // context must be its own and keyed by the releaser asking.
+        byte[] otherKey = [.. Enumerable.Range(0, 32).Select(i => (byte)(255 - i))];
+        var releasers = new[] { new CountReleaser(new DisclosurePolicy(), Key), new CountReleaser(new DisclosurePolicy(), otherKey) };
+        var keys = new[] { Key, otherKey };
+        var wrong = new ConcurrentBag<int>();
+        var threads = Enumerable.Range(0, 16).Select(t => new Thread(() =>
+        {
+            for (var i = t; i < 40_000; i += 16)
+            {
+                var which = (i / 7) % 2;
+                var (hash, fingerprint, cell) = Input(i);
+                try
+                {
+                    if (BitConverter.DoubleToInt64Bits(releasers[which].Noise(hash, fingerprint, cell)) != BitConverter.DoubleToInt64Bits(OneShotNoise.Of(keys[which], 1, hash, fingerprint, cell)))
+                    {
+                        wrong.Add(i);
+                    }
+                }
+                catch (System.Security.Cryptography.CryptographicException)
+                {
+                    wrong.Add(i);
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.That(wrong, Is.Empty);
+    }
+
+    [Test]
+    public void A_releaser_keeps_its_key_if_the_callers_array_changes_later()
+    {
+        var key = (byte[])Key.Clone();
+        var releaser = new CountReleaser(new DisclosurePolicy(), key);
+        key[0] ^= 0xFF;
+        Assert.That(releaser.Noise("q", 1, "c"), Is.EqualTo(OneShotNoise.Of(Key, 1, "q", 1, "c")));
     }
 }

@@ -60,6 +60,34 @@ public sealed class LedgerTests
     }
 
     [Test]
+    public void Ledger_lines_are_the_serializers_bytes_whatever_the_threads_names_and_epsilons()
+    {
+        // Lines written from many threads, each formatting into a buffer of its own: every line is
+        // what JsonSerializer.SerializeToUtf8Bytes wrote for the charge, and the file reads back.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(_root, "ledger.jsonl");
+        string[] names = ["hub", "hub \"quoted\"", "hôpital-ß", "<script>", "a+b&c", "😀", ""];
+        double[] epsilons = [1, 4, 0.1, 1.0 / 3, 1e-7, 2.5e10];
+        var charges = Enumerable.Range(0, 3000).Select(i => new Charge("2026-11", names[i % names.Length], $"count|{i}|{names[(i / 7) % names.Length]}", epsilons[i % epsilons.Length])).ToList();
+        using (var ledger = PrivacyLedger.Open(path, budget: 1e15, time))
+        {
+            Parallel.ForEach(charges, new ParallelOptions { MaxDegreeOfParallelism = 8 }, c => Assert.That(ledger.TryCharge(c.Requester, c.Key, c.Epsilon), Is.True));
+            Assert.That(ledger.TryCharge(charges[5].Requester, charges[5].Key, charges[5].Epsilon), Is.True, "charged already");
+        }
+
+        var expected = charges.Select(c => System.Text.Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(c, LedgerJson.Default.Charge))).Order(StringComparer.Ordinal);
+        var lines = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(path)).Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[^1], Is.Empty, "every line ends");
+            Assert.That(lines[..^1].Order(StringComparer.Ordinal), Is.EqualTo(expected));
+        });
+
+        using var reopened = PrivacyLedger.Open(path, budget: 1e15, time);
+        Assert.That(reopened.Spent("hub"), Is.EqualTo(charges.Where(c => c.Requester == "hub").Sum(c => c.Epsilon)).Within(1e-9).Percent, "summed in another order");
+    }
+
+    [Test]
     public void A_requester_over_its_rate_is_refused_while_another_is_not()
     {
         using var limiter = new RequesterRateLimiter(perSecond: 5, burst: 10);

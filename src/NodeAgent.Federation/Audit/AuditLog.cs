@@ -1,9 +1,11 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
+using NodeAgent.Federation.Audit.Internal;
 
 namespace NodeAgent.Federation.Audit;
 
@@ -18,12 +20,21 @@ namespace NodeAgent.Federation.Audit;
 /// </summary>
 public sealed class AuditLog : IDisposable
 {
+    // A batch larger than this (a burst of huge lines) does not keep its buffer.
+    private const int KeptBatchCapacity = 1024 * 1024;
+
     private readonly byte[] _key;
     private readonly Lock _head = new();
     private readonly SafeFileHandle _file;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private readonly Timer _syncTimer;
+
+    // The writer's own: one keyed context, reset per line (the one-shot sets one up per call), and
+    // one buffer for a batch's lines. Only the single writer loop touches them.
+    private readonly IncrementalHash _lineMac;
+    private readonly byte[] _lastMac = new byte[64];
+    private ArrayBufferWriter<byte> _batch = new(64 * 1024);
     private long _length;
     private long _sequence;
     private string _previous;
@@ -41,6 +52,7 @@ public sealed class AuditLog : IDisposable
         _length = length;
         _sequence = sequence;
         _previous = previous;
+        _lineMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
 
         // One writer: answers queue their lines and wait without holding a thread or a lock, and
         // lines that arrive together go out in one write (group commit). It runs on the thread pool
@@ -104,16 +116,7 @@ public sealed class AuditLog : IDisposable
         ArgumentNullException.ThrowIfNull(entry);
 
         // Everything but the chain (sequence and previous MAC) is formatted here, by the caller.
-        var fields = new JsonObject
-        {
-            ["time"] = entry.Time.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            ["requester"] = entry.Requester,
-            ["method"] = entry.Method,
-            ["query"] = entry.QueryHash,
-            ["outcome"] = entry.Outcome,
-            ["released"] = entry.Released is null ? null : new JsonObject(entry.Released.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)JsonValue.Create(r.Value)))),
-        }.ToJsonString();
-        var pending = new Pending(fields[1..^1]);
+        var pending = new Pending(AuditFields.Format(entry));
         if (!_pending.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(AuditLog), "The audit log is closed.");
@@ -189,20 +192,43 @@ public sealed class AuditLog : IDisposable
             return;
         }
 
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         // The chain as JsonObject would write {seq, time, ..., released, prev}: the MAC covers the
-        // exact text written (the line without its mac field), escaping and spacing included.
+        // exact text written (the line without its mac field), escaping and spacing included. Each
+        // line is {"seq":n,<fields>,"prev":"<mac before>","mac":"<its mac>"}, and its MAC is that of
+        // the same text with the mac field left out, written here as UTF-8 straight to the batch.
         var sequence = _sequence;
-        var previous = _previous;
-        var text = new StringBuilder();
+        ReadOnlySpan<byte> previous = Encoding.UTF8.GetBytes(_previous);
+        var text = _batch;
+        text.ResetWrittenCount();
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         foreach (var pending in batch)
         {
             sequence++;
-            var body = "{\"seq\":" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + pending.Middle + ",\"prev\":\"" + previous + "\"}";
-            previous = Mac(_key, body);
-            text.Append(WithMac(body, previous)).Append('\n');
+            var start = text.WrittenCount;
+            text.Write("{\"seq\":"u8);
+            sequence.TryFormat(text.GetSpan(20), out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+            text.Advance(digits);
+            text.Write(","u8);
+            text.Write(pending.Middle);
+            text.Write(",\"prev\":\""u8);
+            text.Write(previous);
+            text.Write("\""u8);
+            _lineMac.AppendData(text.WrittenSpan[start..]);
+            _lineMac.AppendData("}"u8);
+            _lineMac.GetHashAndReset(mac);
+            Convert.TryToHexStringLower(mac, _lastMac, out _);
+            previous = _lastMac;
+            text.Write(MacFieldUtf8);
+            text.Write(_lastMac);
+            text.Write("\"}\n"u8);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var bytes = text.WrittenSpan;
         try
         {
             RandomAccess.Write(_file, bytes, _length);
@@ -218,9 +244,14 @@ public sealed class AuditLog : IDisposable
 
         _length += bytes.Length;
         Interlocked.Increment(ref _written);
+        if (text.Capacity > KeptBatchCapacity)
+        {
+            _batch = new ArrayBufferWriter<byte>(64 * 1024);
+        }
+
         lock (_head)
         {
-            _previous = previous;
+            _previous = Encoding.ASCII.GetString(_lastMac);
             var first = _sequence;
             _sequence = sequence;
             for (var i = 0; i < batch.Count; i++)
@@ -279,13 +310,14 @@ public sealed class AuditLog : IDisposable
         finally
         {
             _file.Dispose();
+            _lineMac.Dispose();
         }
     }
 
-    /// <summary>A line waiting for the writer: its fields, formatted; its sequence number once written.</summary>
-    private sealed class Pending(string middle)
+    /// <summary>A line waiting for the writer: its fields, formatted as UTF-8; its sequence number once written.</summary>
+    private sealed class Pending(byte[] middle)
     {
-        public string Middle { get; } = middle;
+        public byte[] Middle { get; } = middle;
 
         public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -293,6 +325,8 @@ public sealed class AuditLog : IDisposable
     internal static string Mac(byte[] key, string lineWithoutMac) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(lineWithoutMac)));
 
     internal const string MacField = ",\"mac\":\"";
+
+    private static ReadOnlySpan<byte> MacFieldUtf8 => ",\"mac\":\""u8;
 
     internal static string WithMac(string body, string mac) => body[..^1] + MacField + mac + "\"}";
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
+using NodeAgent.Federation.Internal;
 using NodeAgent.Federation.V1;
 
 namespace NodeAgent.Federation.Disclosure;
@@ -15,6 +16,9 @@ namespace NodeAgent.Federation.Disclosure;
 /// </summary>
 public sealed class CountReleaser(DisclosurePolicy policy, byte[] noiseKey)
 {
+    // Four draws per Count on every thread at once: keyed contexts kept per thread (see its remarks).
+    private readonly PerThreadHmacSha256 _noiseMac = new(noiseKey);
+
     public DisclosurePolicy Policy { get; } = policy;
 
     /// <summary>The released form of <paramref name="trueCount"/>, and whether it differs from it.</summary>
@@ -46,7 +50,19 @@ public sealed class CountReleaser(DisclosurePolicy policy, byte[] noiseKey)
             return 0;
         }
 
-        var mac = HMACSHA256.HashData(noiseKey, Encoding.UTF8.GetBytes($"{queryHash}|{dataFingerprint:x16}|{cell}"));
+        // The HMAC of the UTF-8 text "hash|fingerprint|cell", as ledgers and audits already assume:
+        // formatted on the stack when it fits (Utf8.TryWrite encodes as Encoding.UTF8 does, lone
+        // surrogates included), else as a string.
+        Span<byte> mac = stackalloc byte[PerThreadHmacSha256.SizeInBytes];
+        Span<byte> message = stackalloc byte[256];
+        if (Utf8.TryWrite(message, $"{queryHash}|{dataFingerprint:x16}|{cell}", out var length))
+        {
+            _noiseMac.Compute(message[..length], mac);
+        }
+        else
+        {
+            _noiseMac.Compute(Encoding.UTF8.GetBytes($"{queryHash}|{dataFingerprint:x16}|{cell}"), mac);
+        }
 
         // 53 random bits: a uniform u strictly inside (0, 1) (0.5 ulp off either end would round to 1).
         var bits = BinaryPrimitives.ReadUInt64BigEndian(mac) >> 11;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
@@ -18,6 +19,13 @@ public sealed class PrivacyLedger : IDisposable
     private long _length;
     private readonly TimeProvider _time;
     private readonly Dictionary<(string Period, string Requester), (double Spent, HashSet<string> Keys)> _spent = [];
+
+    // A charge's line is formatted on the charging thread, into a buffer of that thread's.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_line;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     private PrivacyLedger(string path, double budget, TimeProvider time, SafeFileHandle file)
     {
@@ -97,10 +105,18 @@ public sealed class PrivacyLedger : IDisposable
         }
 
         var period = Period();
-        var charge = new Charge(period, requester, key, epsilon);
+        lock (_lock)
+        {
+            // The same query again (the common case) costs nothing, and is not formatted.
+            if (Account(period, requester).Keys.Contains(key))
+            {
+                return true;
+            }
+        }
 
         // Formatted before the lock: concurrent queries wait for one another only for the write.
-        var line = JsonSerializer.SerializeToUtf8Bytes(charge, LedgerJson.Default.Charge);
+        var charge = new Charge(period, requester, key, epsilon);
+        var line = Line(charge);
         lock (_lock)
         {
             var account = Account(period, requester);
@@ -115,15 +131,36 @@ public sealed class PrivacyLedger : IDisposable
             }
 
             // One write of the line and its end, at the end of the file: to the OS before the answer leaves.
-            var bytes = new byte[line.Length + 1];
-            line.CopyTo(bytes, 0);
-            bytes[^1] = (byte)'\n';
-            RandomAccess.Write(_file, bytes, _length);
-            _length += bytes.Length;
+            RandomAccess.Write(_file, line, _length);
+            _length += line.Length;
             Apply(charge);
             return true;
         }
     }
+
+    /// <summary>The charge's line and its end, as JsonSerializer.SerializeToUtf8Bytes writes it with <see cref="LedgerJson"/>.</summary>
+    private static ReadOnlySpan<byte> Line(Charge charge)
+    {
+        var line = t_line ??= new ArrayBufferWriter<byte>(256);
+        line.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(line, WriterOptions(LedgerJson.Default.Options));
+        writer.Reset(line);
+        JsonSerializer.Serialize(writer, charge, LedgerJson.Default.Charge);
+        writer.Flush();
+        line.Write("\n"u8);
+        return line.WrittenSpan;
+    }
+
+    // What the serializer itself writes with under these options.
+    private static JsonWriterOptions WriterOptions(JsonSerializerOptions options) => new()
+    {
+        Encoder = options.Encoder,
+        Indented = options.WriteIndented,
+        IndentCharacter = options.IndentCharacter,
+        IndentSize = options.IndentSize,
+        NewLine = options.NewLine,
+        MaxDepth = options.MaxDepth,
+    };
 
     /// <summary>What the requester has spent this month.</summary>
     public double Spent(string requester)

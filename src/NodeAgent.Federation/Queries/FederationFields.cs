@@ -20,8 +20,33 @@ public static class FederationFields
         new("studyyear", CatalogueField.StudyYear, FieldKind.Range, Facets: true, Min: 1800, Max: 2999),
     ];
 
-    public static FederationField? Find(string name) =>
-        All.FirstOrDefault(f => string.Equals(f.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+    public static FederationField? Find(string name)
+    {
+        var trimmed = name.AsSpan().Trim();
+        foreach (var field in All)
+        {
+            if (trimmed.Equals(field.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return field;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The allow-listed field over a catalogue field; null when it is not one.</summary>
+    internal static FederationField? ByField(CatalogueField field)
+    {
+        foreach (var candidate in All)
+        {
+            if (candidate.Field == field)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
 
     public static string Names => string.Join(", ", All.Select(f => f.Name));
 }

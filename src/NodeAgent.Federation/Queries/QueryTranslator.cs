@@ -77,7 +77,7 @@ public static class QueryTranslator
 
     private static List<Criterion> Items(V1.Criteria criteria, string path, int depth, ref int nodes, List<QueryViolation> violations)
     {
-        var items = new List<Criterion>();
+        var items = new List<Criterion>(criteria.Items.Count);
         for (var i = 0; i < criteria.Items.Count; i++)
         {
             items.Add(Translate(criteria.Items[i], $"{path}.items[{i}]", depth + 1, ref nodes, violations));
@@ -107,11 +107,11 @@ public static class QueryTranslator
             return Criterion.All;
         }
 
-        var values = new List<string>();
+        var values = new List<string>(set.Values.Count);
         for (var i = 0; i < set.Values.Count; i++)
         {
             var value = set.Values[i].Trim().ToUpperInvariant();
-            if (value.Length is 0 or > MaxValueLength || value.Any(c => char.IsControl(c) || c == '\\'))
+            if (value.Length is 0 or > MaxValueLength || !IsPrintableWithoutBackslash(value))
             {
                 violations.Add(new QueryViolation($"{path}.values[{i}]", $"a value is 1 to {MaxValueLength} printable characters, without backslash"));
             }
@@ -163,6 +163,19 @@ public static class QueryTranslator
         }
 
         return new InRange(field.Field, min, max);
+    }
+
+    private static bool IsPrintableWithoutBackslash(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || c == '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsDate(long yyyymmdd) => DateOnly.TryParseExact(yyyymmdd.ToString(System.Globalization.CultureInfo.InvariantCulture), "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _);

@@ -72,7 +72,16 @@ public sealed class LedgerTests
         using (var ledger = PrivacyLedger.Open(path, budget: 1e15, time))
         {
             Parallel.ForEach(charges, new ParallelOptions { MaxDegreeOfParallelism = 8 }, c => Assert.That(ledger.TryCharge(c.Requester, c.Key, c.Epsilon), Is.True));
-            Assert.That(ledger.TryCharge(charges[5].Requester, charges[5].Key, charges[5].Epsilon), Is.True, "charged already");
+            var spent = ledger.Spent(charges[5].Requester);
+            var length = new FileInfo(path).Length;
+            Assert.Multiple(() =>
+            {
+                Assert.That(ledger.TryCharge(charges[5].Requester, charges[5].Key, charges[5].Epsilon), Is.True, "charged already");
+                Assert.That(ledger.Spent(charges[5].Requester), Is.EqualTo(spent), "nothing spent again");
+                Assert.That(new FileInfo(path).Length, Is.EqualTo(length), "no second line");
+                Assert.That(() => ledger.TryCharge(charges[5].Requester, charges[5].Key, double.NaN), Throws.TypeOf<ArgumentOutOfRangeException>(), "not even for a query charged already");
+                Assert.That(() => ledger.TryCharge("hub", "count|new", double.PositiveInfinity), Throws.TypeOf<ArgumentOutOfRangeException>());
+            });
         }
 
         var expected = charges.Select(c => System.Text.Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(c, LedgerJson.Default.Charge))).Order(StringComparer.Ordinal);

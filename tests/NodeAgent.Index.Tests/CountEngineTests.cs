@@ -62,10 +62,26 @@ public sealed class CountEngineTests
         AssertCountsMatchPlainEvaluation(random, RandomCatalogue.Records(random, 5000, patients: 20, studiesPerPatient: 2));
     }
 
-    private static void AssertCountsMatchPlainEvaluation(Random random, List<SeriesRecord> records)
+    [Test]
+    public void Counts_equal_a_plain_evaluation_with_wide_columns()
+    {
+        // More distinct study dates than two-byte codes hold, and instance counts beyond two bytes:
+        // the wide paths, end to end (the column tests take each width to its limits).
+        var random = new Random(13);
+        var records = RandomCatalogue.Records(random, 70_000, patients: 5000, studiesPerPatient: 3);
+        foreach (var record in records)
+        {
+            record.StudyDate = record.StudyDate is null ? null : 20150101 + random.Next(0, 120_000);
+            record.Instances = random.Next(3) == 0 ? random.Next(65_536, 1_000_000) : random.Next(1, 400);
+        }
+
+        AssertCountsMatchPlainEvaluation(random, records, queries: 40);
+    }
+
+    private static void AssertCountsMatchPlainEvaluation(Random random, List<SeriesRecord> records, int queries = 300)
     {
         var engine = CountEngine.Build(records);
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < queries; i++)
         {
             var criterion = RandomCatalogue.Criterion(random);
             var matching = records.Where(r => Matches(r, criterion)).ToList();

@@ -97,8 +97,16 @@ public sealed class PrivacyLedger : IDisposable
     /// (the canonical query and what is released of it), unless already charged this month.
     /// </summary>
     /// <returns>False when the month's budget cannot pay for it: nothing is charged and nothing may be released.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epsilon"/> is not a finite number.</exception>
     public bool TryCharge(string requester, string key, double epsilon)
     {
+        // Refused before anything else, the query charged already included: a NaN would pass every
+        // budget comparison below, and no line could record it.
+        if (!double.IsFinite(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "A charge is a finite epsilon.");
+        }
+
         if (epsilon <= 0)
         {
             return true;

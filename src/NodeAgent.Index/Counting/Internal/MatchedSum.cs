@@ -24,6 +24,20 @@ internal abstract class MatchedSum
 
     /// <summary>The sum of the values of the rows set in <paramref name="rows"/> (one bit per row, none beyond the last row).</summary>
     public abstract long Over(ReadOnlySpan<ulong> rows);
+
+    /// <summary>The values of the rows set in <paramref name="bits"/>, word <paramref name="word"/>: where no vector covers them.</summary>
+    private protected static long BitByBit<T>(T[] values, int word, ulong bits)
+        where T : IBinaryInteger<T>
+    {
+        long sum = 0;
+        while (bits != 0)
+        {
+            sum += long.CreateTruncating(values[(word << 6) + BitOperations.TrailingZeroCount(bits)]);
+            bits &= bits - 1;
+        }
+
+        return sum;
+    }
 }
 
 /// <summary>Values of 0 to 65,535, sixteen rows per vector.</summary>
@@ -70,11 +84,7 @@ internal sealed class NarrowMatchedSum : MatchedSum
                 continue;
             }
 
-            while (bits != 0)
-            {
-                sum += _values[(word << 6) + BitOperations.TrailingZeroCount(bits)];
-                bits &= bits - 1;
-            }
+            sum += BitByBit(_values, word, bits);
         }
 
         return sum + (long)Vector256.Sum(wide);
@@ -139,11 +149,7 @@ internal sealed class WideMatchedSum : MatchedSum
                 continue;
             }
 
-            while (bits != 0)
-            {
-                sum += _values[(word << 6) + BitOperations.TrailingZeroCount(bits)];
-                bits &= bits - 1;
-            }
+            sum += BitByBit(_values, word, bits);
         }
 
         return sum + Vector256.Sum(wide);

@@ -72,7 +72,7 @@ public sealed class CountColumnTests
     {
         var random = new Random(rows ^ largest);
         var values = Enumerable.Range(0, rows).Select(_ => random.Next(2) == 0 ? largest : random.Next(largest)).ToArray();
-        var sum = MatchedSum.Of(values);
+        var sum = SummedColumn.Of(values);
         var words = (rows + 63) >> 6;
         foreach (var density in new[] { 0.0, 0.01, 0.1, 0.5, 0.9, 1.0 })
         {
@@ -89,5 +89,7 @@ public sealed class CountColumnTests
 
             Assert.That(sum.Over(bitmap), Is.EqualTo(expected), $"density {density}");
         }
+
+        Assert.That(Enumerable.Range(0, rows).All(row => sum.ValueAt(row) == values[row]), "every value reads back");
     }
 }

@@ -23,8 +23,7 @@ public sealed class CountEngine
     private readonly int _words;
     private readonly int[] _patient;
     private readonly int[] _study;
-    private readonly int[] _instances;
-    private readonly MatchedSum _instanceSum;
+    private readonly SummedColumn _instances;
     private readonly int _studyCount;
 
     // A study filed under two patient keys has its rows in more than one run; such studies get a slot
@@ -103,8 +102,7 @@ public sealed class CountEngine
         _study = Reorder(study, order);
         // Only Search needs rows by study; sites that never enable it never pay for the index.
         _studyRows = new Lazy<StudyRows>(() => StudyRows.Of(_study, _studyCount));
-        _instances = Reorder(instances, order);
-        _instanceSum = MatchedSum.Of(_instances);
+        _instances = SummedColumn.Of(Reorder(instances, order));
         (_splitSlot, _splitStudies) = SplitStudies(_study, _studyCount);
         _samePatientAsPrevious = SameAsPrevious(_patient, _words);
         _sameStudyAsPrevious = SameAsPrevious(_study, _words);
@@ -255,7 +253,7 @@ public sealed class CountEngine
         long instances = 0;
         foreach (var row in rows)
         {
-            instances += _instances[row];
+            instances += _instances.ValueAt(row);
             if (ValueAt(CatalogueField.Modality, row) is { } modality)
             {
                 modalities.Add(modality);
@@ -349,7 +347,7 @@ public sealed class CountEngine
             ArrayPool<ulong>.Shared.Return(pooled);
         }
 
-        return new CountResult(patients, studies, series, _instanceSum.Over(rows));
+        return new CountResult(patients, studies, series, _instances.Over(rows));
     }
 
     /// <summary>

@@ -5,25 +5,28 @@ using System.Runtime.Intrinsics;
 namespace NodeAgent.Index.Counting.Internal;
 
 /// <summary>
-/// Sums a column (the instances of each series) over the rows a bitmap selects. A full-cohort query
+/// A column summed over the rows a bitmap selects (the instances of each series). A full-cohort query
 /// selects thousands of rows spread over every word, where a loop over set bits costs a dependent
 /// chain and a mispredicted exit per row; masking 8 or 16 rows per vector instruction costs the same
 /// whatever the density (measured: as fast from one match in a word up). Words without a match are skipped.
 /// </summary>
-internal abstract class MatchedSum
+internal abstract class SummedColumn
 {
-    /// <summary>A sum over <paramref name="values"/> (one per row), held as two bytes a row when they all fit.</summary>
-    public static MatchedSum Of(int[] values)
+    /// <summary>A column of <paramref name="values"/> (one per row), held as two bytes a row when they all fit.</summary>
+    public static SummedColumn Of(int[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
 
         // Series of up to 65,535 instances (all real ones) take half the memory, and a full cohort's
         // sum reads the whole column: half the bytes is nearly half the time.
-        return values.All(v => v is >= 0 and <= ushort.MaxValue) ? new NarrowMatchedSum(values) : new WideMatchedSum(values);
+        return values.All(v => v is >= 0 and <= ushort.MaxValue) ? new NarrowSummedColumn(values) : new WideSummedColumn(values);
     }
 
     /// <summary>The sum of the values of the rows set in <paramref name="rows"/> (one bit per row, none beyond the last row).</summary>
     public abstract long Over(ReadOnlySpan<ulong> rows);
+
+    /// <summary>The value of one row.</summary>
+    public abstract int ValueAt(int row);
 
     /// <summary>The values of the rows set in <paramref name="bits"/>, word <paramref name="word"/>: where no vector covers them.</summary>
     private protected static long BitByBit<T>(T[] values, int word, ulong bits)
@@ -41,7 +44,7 @@ internal abstract class MatchedSum
 }
 
 /// <summary>Values of 0 to 65,535, sixteen rows per vector.</summary>
-internal sealed class NarrowMatchedSum : MatchedSum
+internal sealed class NarrowSummedColumn : SummedColumn
 {
     // Lane i holds bit i of a 16-bit quarter of a word: ANDed with the quarter broadcast to every lane
     // and compared, it gives the mask of those sixteen rows.
@@ -50,7 +53,9 @@ internal sealed class NarrowMatchedSum : MatchedSum
     private readonly ushort[] _values;
     private readonly bool _vectors = Vector256.IsHardwareAccelerated;
 
-    public NarrowMatchedSum(int[] values) => _values = values.Select(v => (ushort)v).ToArray();
+    public NarrowSummedColumn(int[] values) => _values = values.Select(v => (ushort)v).ToArray();
+
+    public override int ValueAt(int row) => _values[row];
 
     public override long Over(ReadOnlySpan<ulong> rows)
     {
@@ -92,7 +97,7 @@ internal sealed class NarrowMatchedSum : MatchedSum
 }
 
 /// <summary>Any int values (no real series has more than 65,535 instances, but a catalogue may say so), eight rows per vector.</summary>
-internal sealed class WideMatchedSum : MatchedSum
+internal sealed class WideSummedColumn : SummedColumn
 {
     // Lane i of pattern k holds bit 8k + i of a 32-bit half of a word: ANDed with the half broadcast
     // to every lane and compared, it gives the mask of the eight rows 8k..8k+7.
@@ -107,7 +112,7 @@ internal sealed class WideMatchedSum : MatchedSum
     private readonly int[] _values;
     private readonly bool _vectors;
 
-    public WideMatchedSum(int[] values)
+    public WideSummedColumn(int[] values)
     {
         _values = values;
 
@@ -116,6 +121,8 @@ internal sealed class WideMatchedSum : MatchedSum
         const int limit = int.MaxValue / 8;
         _vectors = Vector256.IsHardwareAccelerated && values.All(v => v is >= -limit and <= limit);
     }
+
+    public override int ValueAt(int row) => _values[row];
 
     public override long Over(ReadOnlySpan<ulong> rows)
     {

@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using NodeAgent.Federation.Disclosure;
+using NodeAgent.Federation.Security;
 using NodeAgent.Federation.V1;
 using NodeAgent.Hub;
 using NodeAgent.Index.Catalogue;
 using NodeAgent.Index.Counting;
+using NodeAgent.Testing;
 using NodeAgent.Testing.Federation;
 
 namespace NodeAgent.Benchmarks.Peers;
@@ -30,20 +33,28 @@ internal static class FederationLatency
 
         report.AppendLine(CultureInfo.InvariantCulture, $"## Federation: node Count under load, hub fan-out (issue 6)");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"`nodeagent run` (from `dotnet build`) in its own process on a LiteDB catalogue of {seriesPerNode:N0} synthetic series, plain-text HTTP/2 on loopback (development mode: one requester), with its requester check, rate limit (raised out of the way), privacy ledger, disclosure control, audit log and Prometheus endpoint. The gRPC clients run in the benchmark process. Every call is a query not asked before (a modality set, an age range and a study-date range of its own), so each is canonicalised, charged to the ledger, noised and audited anew. Latency is per call, from the client; CPU per call is each process's user + system time over the run (`/proc`, 10 ms ticks) divided by the calls; GCs are the node's (`dotnet_gc_collections_total`). Each placement has a data folder of its own.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"`nodeagent run` (from `dotnet build`) in its own process on a LiteDB catalogue of {seriesPerNode:N0} synthetic series, plain-text HTTP/2 on loopback (development mode: one requester; the mTLS placement below as a site runs it), with its requester check, rate limit (raised out of the way), privacy ledger, disclosure control, audit log and Prometheus endpoint. The gRPC clients run in the benchmark process. Every call is a query not asked before (a modality set, an age range and a study-date range of its own), so each is canonicalised, charged to the ledger, noised and audited anew. Latency is per call, from the client; CPU per call is each process's user + system time over the run (`/proc`, 10 ms ticks) divided by the calls; GCs are the node's (`dotnet_gc_collections_total`). Each placement has a data folder of its own.");
         report.AppendLine();
         report.AppendLine("- **shared**: node and clients on both cores, as on one small server;");
-        report.AppendLine("- **pinned**: the node alone on core 0 (`taskset -c 0`), every client thread on core 1 (`taskset -a`): the node's own latency with one core, the clients' cost kept off it.");
+        report.AppendLine("- **pinned**: the node alone on core 0 (`taskset -c 0`), every client thread on core 1 (`taskset -a`): the node's own latency with one core, the clients' cost kept off it;");
+        report.AppendLine("- **mTLS**: as shared, but as a site runs it: not in development mode, mutual TLS (client certificate checked against the CA bundle, requester on the allow-list with the count role), the site secret from its file.");
         report.AppendLine();
-        report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) | node GCs per 1,000 calls | methods the node's JIT compiled during the phase | mean released patients per answer |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("| placement | concurrent calls | calls | p50 (ms) | p99 (ms) | max (ms) | calls/s | node CPU per call (µs) | client CPU per call (µs) | node GCs per 1,000 calls | methods the node's JIT compiled during the phase | mean released patients per answer | CPU time the VM's host took (steal, ms per second of the phase) |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var folder = Directory.CreateTempSubdirectory("nodeagent-bench-federation-").FullName;
         try
         {
             var written = Path.Combine(folder, "catalogue.db");
             CountLatency.WriteCatalogue(written, seriesPerNode);
             var warmUps = new List<string>();
-            foreach (var (placement, nodeCpus, clientCpus) in new[] { ("shared", (string?)null, (string?)null), ("pinned", "0", "1") })
+            using var pki = TestPki.Create("Benchmark CA");
+            var (nodeCertificate, nodeKey) = TestPki.WritePem(pki.Server(), folder, "node");
+            var caBundle = pki.WriteCaPem(folder, "ca");
+            using var hubCertificate = pki.Client("CN=hub");
+            var secret = Path.Combine(folder, "site.secret");
+            File.WriteAllBytes(secret, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            foreach (var (placement, nodeCpus, clientCpus, mutualTls) in new[] { ("shared", (string?)null, (string?)null, false), ("pinned", "0", "1", false), ("mTLS", null, null, true) })
             {
                 // Each placement has a data folder of its own: a fresh privacy ledger and audit log, so
                 // that no query of one run is already charged in the other.
@@ -59,10 +70,14 @@ internal static class FederationLatency
                 }
 
                 var site = Path.Combine(folder, $"site-{placement}.json");
+                var security = mutualTls ? $"\"SiteSecretFile\": \"{secret}\"," : "\"Development\": true,";
+                var tls = mutualTls
+                    ? $"\"SiteId\": \"bench-site\", \"Tls\": {{ \"CertificateFile\": \"{nodeCertificate}\", \"KeyFile\": \"{nodeKey}\", \"ClientCaFile\": \"{caBundle}\" }}, \"Requesters\": {{ \"hub\": {{ \"Subject\": \"CN=hub\", \"Roles\": [ \"count\" ] }} }},"
+                    : "";
                 File.WriteAllText(site, $$"""
-                    { "NodeAgent": { "Development": true, "HealthListen": "", "Telemetry": { "PrometheusListen": "127.0.0.1:{{metricsPort}}" },
+                    { "NodeAgent": { {{security}} "HealthListen": "", "Telemetry": { "PrometheusListen": "127.0.0.1:{{metricsPort}}" },
                       "Catalogue": { "Path": "{{catalogue}}" },
-                      "Federation": { "Listen": "127.0.0.1:{{port}}", "Disclosure": { "BudgetPerMonth": 1e12, "RequestsPerSecond": 1e9, "Burst": 1000000000 } } } }
+                      "Federation": { "Listen": "127.0.0.1:{{port}}", {{tls}} "Disclosure": { "BudgetPerMonth": 1e12, "RequestsPerSecond": 1e9, "Burst": 1000000000 } } } }
                     """);
                 using var node = ServiceProcess.Start(site, [$": {seriesPerNode} series", "Now listening on"], nodeCpus);
                 var self = Process.GetCurrentProcess();
@@ -78,7 +93,14 @@ internal static class FederationLatency
 
                     using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
                     var metrics = new NodeMetrics(scraper);
-                    using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
+                    var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+                    if (mutualTls)
+                    {
+                        handler.SslOptions.ClientCertificates = new X509CertificateCollection { hubCertificate };
+                        handler.SslOptions.RemoteCertificateValidationCallback = ServerCertificateCheck.For(new X509Certificate2Collection(pki.Ca));
+                    }
+
+                    using var channel = GrpcChannel.ForAddress($"{(mutualTls ? "https" : "http")}://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = handler });
                     var client = new NodeFederation.NodeFederationClient(channel);
                     var (rounds, methods, settled) = await WarmUpAsync(client, queries, metrics);
                     warmUps.Add($"{placement}: {rounds} rounds ({rounds * WarmUpCalls:N0} calls), {methods:N0} methods compiled during them{(settled ? "" : ", **not settled** (the JIT column shows what it still compiled)")}");
@@ -89,6 +111,7 @@ internal static class FederationLatency
                         var collections = await metrics.GcCollectionsAsync();
                         var jitted = await metrics.JitCompiledMethodsAsync();
                         var nodeCpu = node.CpuTime();
+                        var stolen = StolenMilliseconds();
                         self.Refresh();
                         var clientCpu = self.TotalProcessorTime;
                         // On the monotonic clock, as `perf record -k CLOCK_MONOTONIC` stamps its
@@ -97,12 +120,13 @@ internal static class FederationLatency
                         var (latencies, seconds, patients) = await LoadAsync(client, queries, concurrency, calls);
                         Console.Error.WriteLine(FormattableString.Invariant($"federation {placement} {concurrency} calls: monotonic {from:F6} to {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6} s"));
                         var nodeUs = (node.CpuTime() - nodeCpu).TotalMicroseconds / calls;
+                        var stealPerSecond = (StolenMilliseconds() - stolen) / seconds;
                         self.Refresh();
                         var clientUs = (self.TotalProcessorTime - clientCpu).TotalMicroseconds / calls;
                         await Task.Delay(400); // the exporter serves a scrape cached for up to 300 ms
                         var gcs = (await metrics.GcCollectionsAsync() - collections) * 1000.0 / calls;
                         jitted = await metrics.JitCompiledMethodsAsync() - jitted;
-                        report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} | {gcs:F1} | {jitted:N0} | {patients:N0} |");
+                        report.AppendLine(CultureInfo.InvariantCulture, $"| {placement} | {concurrency:N0} | {calls:N0} | {P(latencies, 0.5):F2} | {P(latencies, 0.99):F2} | {latencies[^1]:F2} | {calls / seconds:N0} | {nodeUs:F0} | {clientUs:F0} | {gcs:F1} | {jitted:N0} | {patients:N0} | {stealPerSecond:F0} |");
                     }
                 }
                 finally
@@ -257,6 +281,16 @@ internal static class FederationLatency
                 throw new InvalidOperationException($"taskset could not pin the benchmark to CPUs {cpus}.");
             }
         }
+    }
+
+    /// <summary>
+    /// CPU time the hypervisor gave other guests while this machine's CPUs wanted it (steal, all CPUs,
+    /// from <c>/proc/stat</c> in 10 ms ticks): on a shared VM, a latency tail that no code of ours made.
+    /// </summary>
+    private static double StolenMilliseconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First(l => l.StartsWith("cpu ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length > 8 ? long.Parse(fields[8], CultureInfo.InvariantCulture) * 10.0 : 0;
     }
 
     /// <summary>The CPUs this process may run on now, as a list for taskset (from <c>/proc/self/status</c>).</summary>

@@ -23,7 +23,6 @@ public sealed class AuditLog : IDisposable
     // A batch larger than this (a burst of huge lines) does not keep its buffer.
     private const int KeptBatchCapacity = 1024 * 1024;
 
-    private readonly byte[] _key;
     private readonly Lock _head = new();
     private readonly SafeFileHandle _file;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -47,7 +46,6 @@ public sealed class AuditLog : IDisposable
     private AuditLog(string path, byte[] key, SafeFileHandle file, long length, long sequence, string previous)
     {
         Path = path;
-        _key = key;
         _file = file;
         _length = length;
         _sequence = sequence;
@@ -327,8 +325,6 @@ public sealed class AuditLog : IDisposable
     internal const string MacField = ",\"mac\":\"";
 
     private static ReadOnlySpan<byte> MacFieldUtf8 => ",\"mac\":\""u8;
-
-    internal static string WithMac(string body, string mac) => body[..^1] + MacField + mac + "\"}";
 
     /// <summary>The line without its mac field, as it was MACed, and the mac; null when the line does not end in one.</summary>
     internal static (string Body, string Mac)? SplitMac(string line)
